@@ -1,0 +1,1 @@
+"""kvis: eKVIS' survey pipeline from SurveyXact exports to published marts."""

@@ -1,0 +1,89 @@
+import dagster as dg
+
+from kvis_pipeline.defs.ingestion.checks import INGESTION_CHECKS, run_ingestion_checks
+from kvis_pipeline.defs.resources import KvisSettings
+from kvis_pipeline.lib.partitions import wave_partitions
+from kvis_pipeline.lib.wave_load import load_roster, load_survey
+
+LANDING_ROSTER = dg.AssetKey(["landing", "cluster_roster"])
+LANDING_EXPORT = dg.AssetKey(["landing", "survey_export"])
+RAW_ROSTER = dg.AssetKey(["raw", "cluster_roster"])
+
+landing_files = [
+    dg.AssetSpec(
+        LANDING_ROSTER,
+        description="klyngeoversigt.csv in <landing>/<wave>/: eKVIS' register of clusters and members.",
+        group_name="landing",
+        partitions_def=wave_partitions,
+    ),
+    dg.AssetSpec(
+        LANDING_EXPORT,
+        description="The SurveyXact export in <landing>/<wave>/survey/: three CSVs or one .xlsx.",
+        group_name="landing",
+        partitions_def=wave_partitions,
+    ),
+]
+
+SURVEY_TABLES = {
+    ("raw", "survey_structure"): "The export's Structure: one row per variable, with long and short names.",
+    ("raw", "survey_labels"): "The export's Labels: answer codes and their Danish labels per variable.",
+    ("raw", "survey_respondents"): "One row per accepted export row: pseudonymised key, background, status, times.",
+    ("raw", "survey_answers"): "Closed answers in long form: one row per respondent and answered variable.",
+    ("raw", "quarantine"): "Rows held back, one record per broken rule: file, row, column, value, reason.",
+    ("raw", "load_summary"): "Rows received, accepted, quarantined and duplicate per landing file.",
+    ("restricted", "free_text_answers"): "Free-text answers; restricted, never published.",
+}
+
+
+@dg.asset(
+    key=RAW_ROSTER,
+    deps=[LANDING_ROSTER],
+    partitions_def=wave_partitions,
+    group_name="ingestion",
+    description="The wave's cluster roster, validated.",
+)
+def cluster_roster(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg.MaterializeResult:
+    roster = load_roster(kvis.settings(), context.partition_key)
+    return dg.MaterializeResult(
+        metadata={
+            "clusters": len(roster),
+            "specialties": int(roster["speciale_kode"].nunique()),
+            "members": int(roster["antal_medlemmer"].sum()),
+        }
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, deps=[LANDING_EXPORT, RAW_ROSTER], description=text, group_name="ingestion")
+        for key, text in SURVEY_TABLES.items()
+    ],
+    check_specs=INGESTION_CHECKS,
+    partitions_def=wave_partitions,
+)
+def survey_export(context: dg.AssetExecutionContext, kvis: KvisSettings):
+    """Read, validate (pandera, rules from the export's own Structure and Labels) and pseudonymise the export."""
+    settings, wave = kvis.settings(), context.partition_key
+    load = load_survey(settings, wave, kvis.pseudonym_key())
+    summary = load.summary.iloc[0]
+    context.log.info(
+        f"{summary.source_file}: received {summary.rows_received}, accepted {summary.rows_accepted}, "
+        f"quarantined {summary.rows_quarantined}, duplicates {summary.rows_duplicate}"
+    )
+    reasons = load.quarantine.groupby("column_name").size().sort_values(ascending=False)
+    extra = {
+        ("raw", "load_summary"): {
+            "rows_received": int(summary.rows_received),
+            "rows_accepted": int(summary.rows_accepted),
+            "rows_quarantined": int(summary.rows_quarantined),
+            "rows_duplicate": int(summary.rows_duplicate),
+        },
+        ("raw", "quarantine"): {"quarantined_by_column": dg.MetadataValue.json(reasons.astype(int).to_dict())},
+    }
+    for table_key, frame in load.warehouse_frames().items():
+        key = tuple(table_key.split("."))
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(list(key)),
+            metadata={"dagster/row_count": len(frame), **extra.get(key, {})},
+        )
+    yield from run_ingestion_checks(settings, wave)

@@ -1,0 +1,71 @@
+"""Blocking checks on what a load wrote: pandera schemas over the warehouse rows of the wave."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.warehouse import connect
+from kvis_pipeline.lib.warehouse_schemas import (
+    AnswerCodesListed,
+    LoadSummary,
+    Quarantine,
+    SurveyRespondents,
+    failure_cases,
+)
+
+MAX_FAILURE_CASES_SHOWN = 50
+
+# check name -> (checked asset, pandera schema, query returning the wave's rows)
+_CHECKS: dict[str, tuple[tuple[str, str], type[pa.DataFrameModel], str]] = {
+    "respondents_schema": (
+        ("raw", "survey_respondents"),
+        SurveyRespondents,
+        "SELECT * FROM raw.survey_respondents WHERE wave = $wave",
+    ),
+    "answer_codes_listed_in_labels": (
+        ("raw", "survey_answers"),
+        AnswerCodesListed,
+        """SELECT a.variable, a.code, l.label FROM raw.survey_answers a
+           LEFT JOIN raw.survey_labels l USING (wave, variable, code) WHERE a.wave = $wave""",
+    ),
+    "every_row_accounted_for": (
+        ("raw", "load_summary"),
+        LoadSummary,
+        "SELECT * FROM raw.load_summary WHERE wave = $wave",
+    ),
+    "quarantine_schema": (
+        ("raw", "quarantine"),
+        Quarantine,
+        "SELECT * FROM raw.quarantine WHERE wave = $wave",
+    ),
+}
+
+INGESTION_CHECKS = [
+    dg.AssetCheckSpec(name, asset=dg.AssetKey(list(asset)), blocking=True, description=schema.__doc__)
+    for name, (asset, schema, _) in _CHECKS.items()
+]
+
+
+def run_ingestion_checks(settings: Settings, wave: str) -> Iterator[dg.AssetCheckResult]:
+    with connect(settings.warehouse, read_only=True) as con:
+        frames = {name: con.execute(query, {"wave": wave}).df() for name, (_, _, query) in _CHECKS.items()}
+    for name, (asset, schema, _) in _CHECKS.items():
+        yield _result(name, asset, failure_cases(schema, frames[name]), len(frames[name]))
+
+
+def _result(name: str, asset: tuple[str, str], failures: pd.DataFrame, rows: int) -> dg.AssetCheckResult:
+    shown = failures.head(MAX_FAILURE_CASES_SHOWN).astype(str)
+    return dg.AssetCheckResult(
+        check_name=name,
+        asset_key=dg.AssetKey(list(asset)),
+        passed=failures.empty,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "rows_checked": rows,
+            "failure_count": len(failures),
+            "failure_cases": dg.MetadataValue.json(shown.to_dict("records")),
+        },
+    )

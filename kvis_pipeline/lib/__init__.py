@@ -1,0 +1,1 @@
+"""Shared code used by the Dagster definitions and the command line."""

@@ -1,0 +1,10 @@
+from pathlib import Path
+
+
+class InputFileError(Exception):
+    """A landing file that cannot be loaded at all; the run stops and nothing is written."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")

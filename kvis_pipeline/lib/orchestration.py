@@ -1,0 +1,73 @@
+"""Run the Dagster job for waves from the command line, with errors an operator can read."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.partitions import wave_partitions
+
+
+class RunFailed(Exception):
+    pass
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    return dg.DagsterInstance.get()
+
+
+def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str, Exception]:
+    """Run the wave job for each wave; returns the failure of each wave that failed.
+
+    Dagster's own log stays in the run's event log (and on the console with log_level=INFO).
+    """
+    failures: dict[str, Exception] = {}
+    from kvis_pipeline.defs.pipeline.jobs import WAVE_JOB_NAME
+    from kvis_pipeline.definitions import defs
+
+    job = defs().resolve_job_def(WAVE_JOB_NAME)
+    with dagster_instance() as instance:
+        known = set(instance.get_dynamic_partitions(wave_partitions.name))
+        instance.add_dynamic_partitions(wave_partitions.name, [w for w in waves if w not in known])
+        for wave in waves:
+            result = job.execute_in_process(
+                partition_key=wave,
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            )
+            if not result.success:
+                failures[wave] = _explain(result, wave)
+    return failures
+
+
+def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
+    """The first failure as the exception the operator should see: file problems come out as they are."""
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.user_failure_data is None:
+            error = event.step_failure_data.error
+            while error is not None:
+                if error.cls_name == InputFileError.__name__:
+                    return InputFileError(*_split_file_message(error.message))
+                error = error.cause
+    failed_checks = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+    ]
+    if failed_checks:
+        names = ", ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_checks)
+        return RunFailed(f"wave {wave}: blocking check(s) failed: {names}")
+    return RunFailed(f"wave {wave}: the run failed; see the Dagster run {result.run_id} for details")
+
+
+def _split_file_message(message: str) -> tuple[str, str]:
+    text = message.strip().split("\n")[0]
+    marker = f"{InputFileError.__name__}: "
+    text = text.split(marker, 1)[1] if marker in text else text
+    path, _, problem = text.partition(": ")
+    return path, problem

@@ -1,0 +1,173 @@
+"""The questionnaire as the export describes it: variables from Structure, answer codes from Labels.
+
+Nothing here lists the survey's questions: every variable, type and code is read from the
+export itself. Only the roles the data contract gives by name (personal data, background
+variables, the status question) are named.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.export_bundle import ExportBundle
+
+RESPONDENT_ID = "respondentid"
+PERSONAL_VARIABLES = frozenset({"email", "navn", "ydernr"})
+BACKGROUND_VARIABLES = ("lang", "klynge", "speciale", "region")
+STATUS_QUESTION = "statoverall"
+TIMESTAMP_VARIABLES = ("created", "modified", "starttime", "closetime")
+DURATION_VARIABLE = "difftime"
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str  # the long name, e.g. statoverall_4
+    column: str  # the name in this export's Dataset (long or SurveyXact's 8-character short name)
+    question: str
+    question_type: str  # Open | Closed
+    sub_type: str  # Single | Multiple | Double | Date | String
+    text: str
+    choice_value: str
+    choice_text: str
+    position: int
+    codes: dict[str, str] = field(default_factory=dict)  # code -> label, in the order Labels lists them
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.question_type == "Closed" and self.sub_type == "Multiple"
+
+    @property
+    def is_single(self) -> bool:
+        return self.question_type == "Closed" and self.sub_type == "Single"
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.question_type == "Open" and self.sub_type == "String" and self.name not in PERSONAL_VARIABLES
+
+    @property
+    def is_status_flag(self) -> bool:
+        return self.question.lower() == STATUS_QUESTION
+
+    @property
+    def is_item(self) -> bool:
+        """A survey answer published as a result: every closed variable that is not background or status."""
+        return (self.is_single or self.is_multiple) and self.name not in BACKGROUND_VARIABLES and not self.is_status_flag
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    variables: tuple[Variable, ...]
+
+    @classmethod
+    def from_export(cls, bundle: ExportBundle) -> "Questionnaire":
+        structure = bundle.structure
+        codes = _codes_by_column(bundle.labels, bundle.paths["Labels"])
+        variables = []
+        for position, row in enumerate(structure.itertuples(index=False)):
+            if not row.variableName:
+                raise InputFileError(bundle.paths["Structure"], f"row {position + 2} has no variableName")
+            name = row.questionName.lower()
+            if row.questionType == "Closed" and row.subType == "Multiple":
+                name = f"{name}_{row.choiceValue}"
+            variables.append(
+                Variable(
+                    name=name,
+                    column=row.variableName,
+                    question=row.questionName,
+                    question_type=row.questionType,
+                    sub_type=row.subType,
+                    text=row.questionText,
+                    choice_value=row.choiceValue,
+                    choice_text=row.choiceText,
+                    position=position,
+                    codes=codes.get(row.variableName, {}),
+                )
+            )
+        questionnaire = cls(tuple(variables))
+        questionnaire._check_unique(bundle.paths["Structure"])
+        questionnaire._check_dataset_columns(bundle)
+        return questionnaire
+
+    def _check_unique(self, path: Path) -> None:
+        for attribute in ("name", "column"):
+            values = pd.Series([getattr(v, attribute) for v in self.variables])
+            repeated = sorted(set(values[values.duplicated()]))
+            if repeated:
+                raise InputFileError(path, f"the Structure describes {', '.join(repeated)} more than once")
+
+    def _check_dataset_columns(self, bundle: ExportBundle) -> None:
+        columns = list(bundle.dataset.columns)
+        described = {v.column for v in self.variables}
+        undescribed = [c for c in columns if c not in described]
+        if undescribed:
+            raise InputFileError(
+                bundle.dataset_path, f"Dataset column(s) that the Structure does not describe: {', '.join(undescribed)}"
+            )
+        absent = [v.column for v in self.variables if v.column not in columns]
+        if absent:
+            raise InputFileError(
+                bundle.dataset_path, f"variable(s) the Structure describes are missing from the Dataset: {', '.join(absent)}"
+            )
+        for required in (RESPONDENT_ID, "klynge", "speciale", "region"):
+            if required not in self.by_name:
+                raise InputFileError(bundle.paths["Structure"], f"the export has no {required!r} variable")
+        if not self.status_flags:
+            raise InputFileError(bundle.paths["Structure"], f"the export has no {STATUS_QUESTION!r} status question")
+
+    @property
+    def by_name(self) -> dict[str, Variable]:
+        return {v.name: v for v in self.variables}
+
+    @property
+    def status_flags(self) -> list[Variable]:
+        return [v for v in self.variables if v.is_status_flag]
+
+    @property
+    def items(self) -> list[Variable]:
+        return [v for v in self.variables if v.is_item]
+
+    @property
+    def free_text(self) -> list[Variable]:
+        return [v for v in self.variables if v.is_free_text]
+
+    def rename_to_long_names(self, dataset: pd.DataFrame) -> pd.DataFrame:
+        return dataset.rename(columns={v.column: v.name for v in self.variables})[[v.name for v in self.variables]]
+
+    def structure_table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "variable": v.name,
+                    "short_name": v.column if v.column != v.name else None,
+                    "question_name": v.question,
+                    "question_type": v.question_type,
+                    "sub_type": v.sub_type,
+                    "question_text": v.text,
+                    "choice_value": int(v.choice_value) if v.choice_value.isdigit() else None,
+                    "choice_text": v.choice_text or None,
+                    "position": v.position,
+                }
+                for v in self.variables
+            ]
+        )
+
+    def labels_table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {"variable": v.name, "code": int(code), "label": label, "position": position}
+                for v in self.variables
+                for position, (code, label) in enumerate(v.codes.items())
+            ],
+            columns=["variable", "code", "label", "position"],
+        )
+
+
+def _codes_by_column(labels: pd.DataFrame, path: Path) -> dict[str, dict[str, str]]:
+    codes: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(labels.itertuples(index=False), start=1):
+        if not row.value.isdigit():
+            raise InputFileError(path, f"row {number}, column value: {row.value!r} is not a whole-number answer code")
+        codes.setdefault(row.variableName, {})[row.value] = row.label
+    return codes

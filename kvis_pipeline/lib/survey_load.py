@@ -1,0 +1,115 @@
+"""Turn a read export into the warehouse's tables: every row accepted, quarantined or counted as a duplicate."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kvis_pipeline.lib.export_bundle import ExportBundle
+from kvis_pipeline.lib.pseudonym import pseudonymise
+from kvis_pipeline.lib.questionnaire import (
+    DURATION_VARIABLE,
+    RESPONDENT_ID,
+    TIMESTAMP_VARIABLES,
+    Questionnaire,
+)
+from kvis_pipeline.lib.row_rules import build_row_rules, find_row_problems
+
+# Spreadsheet-style row numbers: the header is row 1, the first data row is row 2.
+FIRST_DATA_ROW = 2
+
+
+@dataclass(frozen=True)
+class SurveyLoad:
+    respondents: pd.DataFrame
+    answers: pd.DataFrame
+    free_text: pd.DataFrame
+    quarantine: pd.DataFrame
+    summary: pd.DataFrame
+    structure: pd.DataFrame
+    labels: pd.DataFrame
+
+    def warehouse_frames(self) -> dict[str, pd.DataFrame]:
+        return {
+            "raw.survey_structure": self.structure,
+            "raw.survey_labels": self.labels,
+            "raw.survey_respondents": self.respondents,
+            "raw.survey_answers": self.answers,
+            "raw.quarantine": self.quarantine,
+            "raw.load_summary": self.summary,
+            "restricted.free_text_answers": self.free_text,
+        }
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def prepare_survey_load(
+    bundle: ExportBundle, roster: pd.DataFrame, key: bytes, source_file: str
+) -> SurveyLoad:
+    questionnaire = Questionnaire.from_export(bundle)
+    rows = questionnaire.rename_to_long_names(bundle.dataset)
+    is_duplicate = rows.duplicated(keep="first")
+    candidates = rows[~is_duplicate]
+    problems = find_row_problems(candidates, build_row_rules(questionnaire, roster))
+    accepted = candidates.drop(index=problems.index.unique())
+    keys = pseudonymise(candidates[RESPONDENT_ID].where(candidates[RESPONDENT_ID].str.fullmatch(r"\d+"), ""), key)
+
+    quarantine = problems.join(keys.rename("respondent_key")).assign(
+        source_file=source_file, source_row=lambda df: df.index + FIRST_DATA_ROW
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "source_file": source_file,
+                "file_sha256": file_sha256(bundle.dataset_path),
+                "rows_received": len(rows),
+                "rows_accepted": len(accepted),
+                "rows_quarantined": problems.index.nunique(),
+                "rows_duplicate": int(is_duplicate.sum()),
+            }
+        ]
+    )
+    accepted_keys = keys.loc[accepted.index]
+    return SurveyLoad(
+        respondents=_respondents(accepted, accepted_keys, questionnaire, source_file),
+        answers=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.items], "code").astype(
+            {"code": "int64"}
+        ),
+        free_text=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.free_text], "answer_text"),
+        quarantine=quarantine.reset_index(drop=True),
+        summary=summary,
+        structure=questionnaire.structure_table(),
+        labels=questionnaire.labels_table(),
+    )
+
+
+def _respondents(accepted: pd.DataFrame, keys: pd.Series, questionnaire: Questionnaire, source_file: str) -> pd.DataFrame:
+    flags = questionnaire.status_flags
+    flag_values = accepted[[f.name for f in flags]].eq("1").to_numpy()
+    frame = pd.DataFrame(
+        {
+            "respondent_key": keys,
+            "source_file": source_file,
+            "source_row": accepted.index + FIRST_DATA_ROW,
+            "statoverall": [int(flags[i].choice_value) for i in flag_values.argmax(axis=1)] if len(accepted) else [],
+        },
+        index=accepted.index,
+    )
+    for name in TIMESTAMP_VARIABLES:
+        if name in accepted:
+            frame[name] = pd.to_datetime(accepted[name].replace("", None), format="%Y-%m-%d %H:%M:%S")
+    if DURATION_VARIABLE in accepted:
+        frame[DURATION_VARIABLE] = pd.to_numeric(accepted[DURATION_VARIABLE].replace("", None))
+    for name in ("lang", "klynge", "speciale", "region"):
+        if name in accepted:
+            frame[name] = pd.to_numeric(accepted[name].replace("", None)).astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def _long_form(accepted: pd.DataFrame, keys: pd.Series, variables: list[str], value_name: str) -> pd.DataFrame:
+    wide = accepted[variables].assign(respondent_key=keys)
+    long = wide.melt(id_vars="respondent_key", var_name="variable", value_name=value_name)
+    return long[long[value_name] != ""].reset_index(drop=True)

@@ -1,0 +1,78 @@
+"""The working warehouse: one DuckDB file, tables keyed by wave, each wave replaced whole in one transaction."""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+# The schemas Python loads; dbt builds its own schemas on top of `raw`.
+TABLES: dict[str, str] = {
+    "raw.cluster_roster": """
+        wave VARCHAR NOT NULL, klynge_id INTEGER NOT NULL, klynge_navn VARCHAR NOT NULL,
+        speciale_kode INTEGER NOT NULL, speciale VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        antal_medlemmer INTEGER NOT NULL, PRIMARY KEY (wave, klynge_id)""",
+    "raw.survey_structure": """
+        wave VARCHAR NOT NULL, variable VARCHAR NOT NULL, short_name VARCHAR, question_name VARCHAR NOT NULL,
+        question_type VARCHAR NOT NULL, sub_type VARCHAR NOT NULL, question_text VARCHAR, choice_value INTEGER,
+        choice_text VARCHAR, position INTEGER NOT NULL, PRIMARY KEY (wave, variable)""",
+    "raw.survey_labels": """
+        wave VARCHAR NOT NULL, variable VARCHAR NOT NULL, code INTEGER NOT NULL, label VARCHAR NOT NULL,
+        position INTEGER NOT NULL, PRIMARY KEY (wave, variable, code)""",
+    "raw.survey_respondents": """
+        wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+        source_row INTEGER NOT NULL, created TIMESTAMP, modified TIMESTAMP, starttime TIMESTAMP,
+        closetime TIMESTAMP, difftime DOUBLE, lang INTEGER, klynge INTEGER NOT NULL, speciale INTEGER NOT NULL,
+        region INTEGER NOT NULL, statoverall INTEGER NOT NULL, PRIMARY KEY (wave, respondent_key)""",
+    "raw.survey_answers": """
+        wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL, code INTEGER NOT NULL,
+        PRIMARY KEY (wave, respondent_key, variable)""",
+    "raw.quarantine": """
+        wave VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_row INTEGER NOT NULL, respondent_key VARCHAR,
+        column_name VARCHAR NOT NULL, value VARCHAR, reason VARCHAR NOT NULL""",
+    "raw.load_summary": """
+        wave VARCHAR NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+        rows_received INTEGER NOT NULL, rows_accepted INTEGER NOT NULL, rows_quarantined INTEGER NOT NULL,
+        rows_duplicate INTEGER NOT NULL, PRIMARY KEY (wave, source_file)""",
+    "restricted.free_text_answers": """
+        wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL,
+        answer_text VARCHAR NOT NULL, PRIMARY KEY (wave, respondent_key, variable)""",
+}
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table, columns in TABLES.items():
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+
+
+def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Swap in a wave's rows for the given tables all at once, so a rerun never duplicates a row."""
+    ensure_tables(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in frames.items():
+            con.execute(f"DELETE FROM {table} WHERE wave = ?", [wave])
+            con.register("incoming_rows", frame.assign(wave=wave))
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
+            con.unregister("incoming_rows")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def read_wave(con: duckdb.DuckDBPyConnection, table: str, wave: str) -> pd.DataFrame:
+    return con.execute(f"SELECT * FROM {table} WHERE wave = ?", [wave]).df()

@@ -1,0 +1,55 @@
+"""Load one wave's landing folder into the warehouse."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from kvis_pipeline.lib.export_bundle import read_export_bundle
+from kvis_pipeline.lib.roster import ROSTER_FILE, read_roster
+from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.survey_load import SurveyLoad, file_sha256, prepare_survey_load
+from kvis_pipeline.lib.warehouse import connect, replace_wave
+
+SURVEY_FOLDER = "survey"
+
+
+def roster_path(settings: Settings, wave: str) -> Path:
+    return settings.wave_dir(wave) / ROSTER_FILE
+
+
+def relative_to_landing(settings: Settings, path: Path) -> str:
+    return path.relative_to(settings.landing_dir).as_posix()
+
+
+def load_roster(settings: Settings, wave: str) -> pd.DataFrame:
+    roster = read_roster(roster_path(settings, wave))
+    with connect(settings.warehouse) as con:
+        replace_wave(con, wave, {"raw.cluster_roster": roster})
+    return roster
+
+
+def load_survey(settings: Settings, wave: str, key: bytes) -> SurveyLoad:
+    """Read, validate and pseudonymise the wave's export and swap it into the warehouse in one transaction.
+
+    The load summary covers the roster too, which the rows are checked against.
+    """
+    path = roster_path(settings, wave)
+    roster = read_roster(path)
+    bundle = read_export_bundle(settings.wave_dir(wave) / SURVEY_FOLDER)
+    load = prepare_survey_load(bundle, roster, key, relative_to_landing(settings, bundle.dataset_path))
+    roster_summary = pd.DataFrame(
+        [
+            {
+                "source_file": relative_to_landing(settings, path),
+                "file_sha256": file_sha256(path),
+                "rows_received": len(roster),
+                "rows_accepted": len(roster),
+                "rows_quarantined": 0,
+                "rows_duplicate": 0,
+            }
+        ]
+    )
+    frames = load.warehouse_frames() | {"raw.load_summary": pd.concat([load.summary, roster_summary], ignore_index=True)}
+    with connect(settings.warehouse) as con:
+        replace_wave(con, wave, frames)
+    return load
