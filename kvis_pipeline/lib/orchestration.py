@@ -16,7 +16,9 @@ class RunFailed(Exception):
 def dagster_instance() -> dg.DagsterInstance:
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").touch()
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
     return dg.DagsterInstance.get()
 
 
