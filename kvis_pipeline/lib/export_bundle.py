@@ -6,6 +6,7 @@ validation sees what SurveyXact wrote and every form gives the same tables.
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,9 +65,10 @@ def _read_csv_bundle(paths: dict[str, Path]) -> ExportBundle:
 
 def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    if not first_line.startswith(first_column):
+    match = re.match(rf'("?){first_column}\1(.?)', first_line)
+    if not match:
         raise InputFileError(path, f"the header must start with {first_column!r}, found {first_line[:40]!r}")
-    follower = first_line[len(first_column) : len(first_column) + 1]
+    follower = match.group(2)
     if follower not in DELIMITERS:
         raise InputFileError(path, f"cannot tell the delimiter: {first_column!r} is followed by {follower!r}")
     return follower

@@ -140,7 +140,6 @@ class Questionnaire:
             [
                 {
                     "variable": v.name,
-                    "short_name": v.column if v.column != v.name else None,
                     "question_name": v.question,
                     "question_type": v.question_type,
                     "sub_type": v.sub_type,

@@ -14,7 +14,7 @@ TABLES: dict[str, str] = {
         speciale_kode INTEGER NOT NULL, speciale VARCHAR NOT NULL, region VARCHAR NOT NULL,
         antal_medlemmer INTEGER NOT NULL, PRIMARY KEY (wave, klynge_id)""",
     "raw.survey_structure": """
-        wave VARCHAR NOT NULL, variable VARCHAR NOT NULL, short_name VARCHAR, question_name VARCHAR NOT NULL,
+        wave VARCHAR NOT NULL, variable VARCHAR NOT NULL, question_name VARCHAR NOT NULL,
         question_type VARCHAR NOT NULL, sub_type VARCHAR NOT NULL, question_text VARCHAR, choice_value INTEGER,
         choice_text VARCHAR, position INTEGER NOT NULL, PRIMARY KEY (wave, variable)""",
     "raw.survey_labels": """

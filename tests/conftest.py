@@ -1,0 +1,48 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kvis_pipeline.lib.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = FIXTURES / "samples"
+REPO = Path(__file__).parent.parent
+REFERENCE_LANDING = REPO / "data" / "landing" / "2025"
+TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
+SAMPLE_FORMS = {"eu": SAMPLES / "eu", "comma": SAMPLES / "comma", "intl-short": SAMPLES / "intl-short", "xlsx": SAMPLES / "export.xlsx"}
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """Every test gets its own landing folder, warehouse, publication and Dagster home."""
+    monkeypatch.setenv("KVIS_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("KVIS_WAREHOUSE", str(tmp_path / "warehouse" / "kvis.duckdb"))
+    monkeypatch.setenv("KVIS_PUBLISH_DIR", str(tmp_path / "published"))
+    monkeypatch.setenv("KVIS_PSEUDONYM_KEY", TEST_KEY.decode())
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.delenv("KVIS_MIN_CELL", raising=False)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def land_sample(settings: Settings, form: str, wave: str = "2025") -> Path:
+    """Copy a sample export (and the reference roster) into the landing folder; returns the survey folder."""
+    survey = settings.wave_dir(wave) / "survey"
+    survey.mkdir(parents=True)
+    shutil.copy(REFERENCE_LANDING / "klyngeoversigt.csv", settings.wave_dir(wave))
+    source = SAMPLE_FORMS[form]
+    if source.is_dir():
+        for path in source.iterdir():
+            shutil.copy(path, survey)
+    else:
+        shutil.copy(source, survey)
+    return survey
+
+
+def land_reference(settings: Settings, wave: str = "2025") -> Path:
+    shutil.copytree(REFERENCE_LANDING, settings.wave_dir(wave))
+    return settings.wave_dir(wave) / "survey"

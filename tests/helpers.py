@@ -1,0 +1,24 @@
+import io
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.text_decoding import read_text
+
+
+def read_eu_dataset(path: Path) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(read_text(path)), sep=";", dtype=str, keep_default_na=False)
+
+
+def write_eu_dataset(path: Path, frame: pd.DataFrame) -> None:
+    path.write_bytes(frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("cp1252"))
+
+
+def warehouse_tables(settings: Settings) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        names = con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1"
+        ).fetchall()
+        return {name: con.execute(f"SELECT * FROM {name}").df() for (name,) in names}

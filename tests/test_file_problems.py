@@ -1,0 +1,121 @@
+"""File problems stop the run with one line naming the file and the problem; the warehouse keeps what it had."""
+
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import SAMPLE_FORMS, TEST_KEY, land_reference, land_sample
+from helpers import warehouse_tables
+from kvis_pipeline.lib.wave_load import load_roster, load_survey
+
+
+def run_kvis(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kvis_pipeline.cli", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def replace_bytes(path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def drop_column(path, column: str) -> None:
+    lines = path.read_bytes().decode("cp1252").split("\r\n")
+    header = lines[0].split(";")
+    index = header.index(column)
+    # the sample's rows have no quoted delimiters before this column, so a plain split is exact
+    path.write_bytes("\r\n".join(";".join(c for i, c in enumerate(line.split(";")) if i != index)
+                                 for line in lines if line).encode("cp1252"))
+
+
+BROKEN = {
+    "missing-dataset": (lambda s: (s / "dataset.csv").unlink(), "dataset.csv", "the Dataset file of the export is missing"),
+    "missing-labels": (lambda s: (s / "labels.csv").unlink(), "labels.csv", "the Labels file of the export is missing"),
+    "undecodable-bytes": (lambda s: replace_bytes(s / "labels.csv", (s / "labels.csv").read_bytes() + b"\x81\x8d"),
+                          "labels.csv", "the encoding cannot be read: byte 0x81"),
+    "binary-garbage": (lambda s: replace_bytes(s / "dataset.csv", bytes(range(256)) * 4), "dataset.csv",
+                       "NUL bytes"),
+    "empty-dataset": (lambda s: replace_bytes(s / "dataset.csv", b""), "dataset.csv", "the file is empty"),
+    "header-only": (lambda s: replace_bytes(s / "dataset.csv", (s / "dataset.csv").read_bytes().split(b"\r\n")[0]),
+                    "dataset.csv", "the Dataset holds a header but no rows"),
+    "undescribed-column": (
+        lambda s: replace_bytes(s / "dataset.csv", (s / "dataset.csv").read_bytes().replace(b"s_13;", b"s_14;", 1)),
+        "dataset.csv", "Dataset column(s) that the Structure does not describe: s_14"),
+    "described-variable-missing": (lambda s: drop_column(s / "dataset.csv", "s_12_7"), "dataset.csv",
+                                   "missing from the Dataset: s_12_7"),
+    "missing-roster": (lambda s: (s.parent / "klyngeoversigt.csv").unlink(), "klyngeoversigt.csv", "the file is missing"),
+    "roster-wrong-header": (
+        lambda s: replace_bytes(s.parent / "klyngeoversigt.csv", "\ufeffid;navn\r\n1;x\r\n".encode()),
+        "klyngeoversigt.csv", "the roster header must be klynge_id;klynge_navn"),
+    "roster-header-only": (
+        lambda s: replace_bytes(s.parent / "klyngeoversigt.csv",
+                                "\ufeffklynge_id;klynge_navn;speciale_kode;speciale;region;antal_medlemmer\r\n".encode()),
+        "klyngeoversigt.csv", "the roster lists no clusters"),
+    "roster-bad-number": (
+        lambda s: replace_bytes(s.parent / "klyngeoversigt.csv",
+                                (s.parent / "klyngeoversigt.csv").read_bytes().replace(b";8\r\n", b";otte\r\n", 1)),
+        "klyngeoversigt.csv", "row 2, column antal_medlemmer: 'otte' is not a whole number"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_file_problem_stops_the_run_with_one_clear_line(settings, case):
+    land_reference(settings)
+    load_roster(settings, "2025")
+    load_survey(settings, "2025", TEST_KEY)
+    before = warehouse_tables(settings)
+
+    break_it, file_name, problem = BROKEN[case]
+    break_it(settings.wave_dir("2025") / "survey")
+    result = run_kvis("run")
+
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("kvis: ") and file_name in errors[0] and problem in errors[0], errors[0]
+    assert "Traceback" not in result.stderr + result.stdout
+    after = warehouse_tables(settings)
+    assert before.keys() == after.keys()
+    for table in before:
+        assert before[table].equals(after[table]), table
+
+
+def test_missing_excel_sheet_names_the_workbook_and_sheet(settings):
+    survey = land_sample(settings, "xlsx")
+    workbook = survey / "export.xlsx"
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    del book["Structure"]
+    book.save(workbook)
+    result = run_kvis("run")
+    assert result.returncode == 1
+    assert f"{workbook}: the sheet 'Structure' is missing" in result.stderr
+
+
+def test_a_file_that_is_not_a_workbook_is_reported(settings):
+    survey = land_sample(settings, "xlsx")
+    (survey / "export.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    result = run_kvis("run")
+    assert result.returncode == 1
+    assert "export.xlsx: is not a readable Excel workbook" in result.stderr
+
+
+def test_csv_and_excel_side_by_side_is_refused(settings):
+    survey = land_sample(settings, "eu")
+    shutil.copy(SAMPLE_FORMS["xlsx"], survey)
+    result = run_kvis("run")
+    assert result.returncode == 1
+    assert "holds both an Excel export and CSV files" in result.stderr
+
+
+def test_one_broken_wave_does_not_stop_the_others(settings):
+    land_reference(settings, "2025")
+    land_sample(settings, "eu", "2026")
+    (settings.wave_dir("2026") / "survey" / "structure.csv").unlink()
+    result = run_kvis("run")
+    assert result.returncode == 1
+    assert "2026/survey/structure.csv: the Structure file of the export is missing" in result.stderr
+    assert "2025/survey/dataset.csv       984       984" in result.stdout
