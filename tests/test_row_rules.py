@@ -56,10 +56,11 @@ def only_quarantine_record(tables) -> pd.Series:
         (edit(0, statoverall_4="0"), "statoverall", "0,0,0,0,0", "must hold exactly one 1, found 0"),
         (edit(0, respondentid=""), "respondentid", "", "respondentid is missing"),
         (edit(0, respondentid="82417x737"), "respondentid", "82417x737", "respondentid is not numeric"),
+        (edit(0, closetime="17-09-2025"), "closetime", "17-09-2025", "is not a time of the form YYYY-MM-DD HH:MM:SS"),
     ],
     ids=["unknown-cluster", "missing-cluster", "specialty-contradicts-roster", "region-contradicts-roster",
          "unlisted-code", "non-numeric-code", "multiple-choice-not-binary", "two-status-flags", "no-status-flag",
-         "missing-respondentid", "non-numeric-respondentid"],
+         "missing-respondentid", "non-numeric-respondentid", "malformed-timestamp"],
 )
 def test_row_problem_is_quarantined_with_reason(settings, change, column, value, reason):
     tables = load_with(settings, change)

@@ -60,23 +60,9 @@ def build_row_rules(questionnaire: Questionnaire, roster: pd.DataFrame) -> list[
                 )
             )
         elif name in TIMESTAMP_VARIABLES:
-            rules.append(
-                RowRule(
-                    f"timestamp:{name}",
-                    name,
-                    lambda row, n=name: f"{n}: {row[n]!r} is not a time of the form YYYY-MM-DD HH:MM:SS",
-                    lambda df, n=name: df[n].eq("") | df[n].str.fullmatch(TIMESTAMP_PATTERN),
-                )
-            )
+            rules.append(_optional_pattern_rule(name, TIMESTAMP_PATTERN, "a time of the form YYYY-MM-DD HH:MM:SS"))
         elif name == DURATION_VARIABLE:
-            rules.append(
-                RowRule(
-                    f"number:{name}",
-                    name,
-                    lambda row, n=name: f"{n}: {row[n]!r} is not a number of seconds",
-                    lambda df, n=name: df[n].eq("") | df[n].str.fullmatch(NUMBER_PATTERN),
-                )
-            )
+            rules.append(_optional_pattern_rule(name, NUMBER_PATTERN, "a number of seconds"))
 
     flags = [v.name for v in questionnaire.status_flags]
     rules.append(
@@ -124,6 +110,16 @@ def build_row_rules(questionnaire: Questionnaire, roster: pd.DataFrame) -> list[
         ),
     ]
     return rules
+
+
+def _optional_pattern_rule(name: str, pattern: str, expected: str) -> RowRule:
+    """An open variable that may be empty but, when filled, must match `pattern`."""
+    return RowRule(
+        f"format:{name}",
+        name,
+        lambda row: f"{name}: {row[name]!r} is not {expected}",
+        lambda df: df[name].eq("") | df[name].str.fullmatch(pattern),
+    )
 
 
 def row_schema(rules: list[RowRule]) -> pa.DataFrameSchema:
