@@ -29,19 +29,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL")
         if args.command == "generate-reference":
             return _generate(settings, args.out, args.form)
-    except InputFileError as error:
+    except (InputFileError, ValueError) as error:
         print(f"kvis: {error}", file=sys.stderr)
         return 2
-    except ValueError as error:
-        print(f"kvis: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:
-        from kvis_pipeline.lib.orchestration import RunFailed
-
-        if not isinstance(error, RunFailed):
-            raise
-        print(f"kvis: {error}", file=sys.stderr)
-        return 1
     return 1
 
 

@@ -8,3 +8,7 @@ class InputFileError(Exception):
         self.path = Path(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+
+class RunFailed(Exception):
+    """A Dagster run that failed for a reason other than a landing file (a blocking check, a bug)."""

@@ -5,12 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.errors import InputFileError, RunFailed
 from kvis_pipeline.lib.partitions import wave_partitions
-
-
-class RunFailed(Exception):
-    pass
 
 
 def dagster_instance() -> dg.DagsterInstance:
