@@ -1,0 +1,2 @@
+select wave, respondent_key, variable, code
+from {{ source('raw', 'survey_answers') }}

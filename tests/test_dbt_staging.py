@@ -1,0 +1,44 @@
+"""dbt builds the staging and intermediate layers on the loaded warehouse, and its tests pass."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from conftest import REPO, TEST_KEY, land_reference
+from kvis_pipeline.lib.wave_load import load_roster, load_survey
+
+DBT = Path(sys.executable).parent / "dbt"
+PROJECT = REPO / "dbt_project"
+
+
+def test_dbt_build_derives_scale_metadata_from_labels(settings, tmp_path):
+    land_reference(settings)
+    load_roster(settings, "2025")
+    load_survey(settings, "2025", TEST_KEY)
+    result = subprocess.run(
+        [str(DBT), "build", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "ERROR=0" in result.stdout
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        scales = {
+            variable: (multiple, dont_know, list(positive))
+            for variable, multiple, dont_know, positive in con.execute(
+                "SELECT variable, is_multiple_choice, dont_know_code, positive_codes FROM intermediate.int_scale_metadata"
+            ).fetchall()
+        }
+        respondents = con.execute("SELECT count(*) FROM staging.stg_survey_respondents").fetchone()[0]
+    assert scales["s_3"] == (False, 6, [1, 2])
+    assert scales["s_4_1"] == (False, 5, [1, 2])  # "Ved ikke" is 5 on the importance scale, not 6
+    assert scales["s_6"] == (False, 4, [1, 2])  # Ja, ofte + Ja, enkelte gange
+    assert scales["s_7"] == (False, 3, [1])  # Labels lists s_7 out of order: Ved ikke, Nej, Ja
+    assert scales["s_10"] == (False, 3, [1])
+    assert scales["s_8_6"] == (True, None, [1])
+    assert "statoverall_4" not in scales and "klynge" not in scales
+    assert len(scales) == 38
+    assert respondents == 984
