@@ -1,4 +1,4 @@
-"""dbt builds the staging and intermediate layers on the loaded warehouse, and its tests pass."""
+"""dbt builds its models on the loaded reference wave, its tests pass, and the marts hold the spec's figures."""
 
 import subprocess
 import sys
@@ -13,7 +13,11 @@ DBT = Path(sys.executable).parent / "dbt"
 PROJECT = REPO / "dbt_project"
 
 
-def test_dbt_build_derives_scale_metadata_from_labels(settings, tmp_path):
+import pytest
+
+
+@pytest.fixture
+def built_reference(settings, tmp_path):
     land_reference(settings)
     load_roster(settings, "2025")
     load_survey(settings, "2025", TEST_KEY)
@@ -24,7 +28,11 @@ def test_dbt_build_derives_scale_metadata_from_labels(settings, tmp_path):
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "ERROR=0" in result.stdout
+    return settings
 
+
+def test_dbt_build_derives_scale_metadata_from_labels(built_reference):
+    settings = built_reference
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         scales = {
             variable: (multiple, dont_know, list(positive))
@@ -42,3 +50,28 @@ def test_dbt_build_derives_scale_metadata_from_labels(settings, tmp_path):
     assert "statoverall_4" not in scales and "klynge" not in scales
     assert len(scales) == 38
     assert respondents == 984
+
+
+def test_response_marts_reproduce_the_fact_sheet_participation(built_reference):
+    with duckdb.connect(str(built_reference.warehouse), read_only=True) as con:
+        psychiatry = con.execute(
+            "SELECT clusters, members, respondents, round(response_rate * 100, 1) FROM marts.specialty_response "
+            "WHERE wave = '2025' AND specialty_name = 'Psykiatri'"
+        ).fetchall()
+        national = con.execute(
+            "SELECT specialties, clusters, members, invited, respondents, partial FROM marts.national_response"
+        ).fetchall()
+        hilleroed = con.execute(
+            "SELECT members, respondents FROM marts.cluster_response WHERE cluster_name LIKE '%Hillerød'"
+        ).fetchall()
+        by_level = con.execute(
+            """SELECT (SELECT sum(respondents) FROM marts.cluster_response),
+                      (SELECT sum(respondents) FROM marts.specialty_response),
+                      (SELECT respondents FROM marts.national_response)"""
+        ).fetchone()
+    assert psychiatry == [(12, 151, 100, 66.2)]
+    assert hilleroed == [(7, 5)]
+    specialties, clusters, members, invited, respondents, partial = national[0]
+    assert (specialties, clusters, members) == (14, 73, 984)
+    assert respondents < invited <= members and partial > 0
+    assert len(set(by_level)) == 1
