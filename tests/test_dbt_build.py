@@ -75,3 +75,18 @@ def test_response_marts_reproduce_the_fact_sheet_participation(built_reference):
     assert (specialties, clusters, members) == (14, 73, 984)
     assert respondents < invited <= members and partial > 0
     assert len(set(by_level)) == 1
+
+
+def test_item_answers_count_the_fact_sheet_answers(built_reference):
+    with duckdb.connect(str(built_reference.warehouse), read_only=True) as con:
+        s_3 = con.execute(
+            """SELECT count(*) FILTER (WHERE is_valid), count(*) FILTER (WHERE is_positive),
+                      count(*) FILTER (WHERE is_dont_know)
+               FROM intermediate.int_item_answers WHERE variable = 's_3' AND specialty_code = 11"""
+        ).fetchone()
+        unanswered_multiple = con.execute(
+            """SELECT count(*) FROM intermediate.int_item_answers
+               WHERE variable = 's_8_1' AND NOT is_valid"""
+        ).fetchone()[0]
+    assert s_3 == (100, 64, 0)
+    assert unanswered_multiple == 0
