@@ -1,15 +1,15 @@
-import io
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from kvis_pipeline.lib.export_bundle import parse_delimited
 from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.text_decoding import read_text
 
 
 def read_eu_dataset(path: Path) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(read_text(path)), sep=";", dtype=str, keep_default_na=False)
+    return parse_delimited(path, read_text(path), ";", header=True)
 
 
 def write_eu_dataset(path: Path, frame: pd.DataFrame) -> None:

@@ -58,7 +58,7 @@ def read_export_bundle(survey_dir: Path) -> ExportBundle:
 def _read_csv_bundle(paths: dict[str, Path]) -> ExportBundle:
     texts = {table: read_text(path) for table, path in paths.items()}
     delimiter = _delimiter_from_header(paths["Structure"], texts["Structure"], "questionName")
-    frames = {table: _parse_csv(paths[table], texts[table], delimiter, header=table != "Labels") for table in TABLES}
+    frames = {table: parse_delimited(paths[table], texts[table], delimiter, header=table != "Labels") for table in TABLES}
     form = {";": "EU CSV", "\t": "INTL CSV", ",": "comma CSV"}[delimiter]
     return _bundle(frames, paths, form)
 
@@ -74,7 +74,7 @@ def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
     return follower
 
 
-def _parse_csv(path: Path, text: str, delimiter: str, header: bool) -> pd.DataFrame:
+def parse_delimited(path: Path, text: str, delimiter: str, header: bool) -> pd.DataFrame:
     try:
         frame = pd.read_csv(
             io.StringIO(text.lstrip("\ufeff")),

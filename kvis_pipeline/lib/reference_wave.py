@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from kvis_pipeline.lib.export_bundle import parse_delimited
 from kvis_pipeline.lib.export_writer import write_bundle
+from kvis_pipeline.lib.roster import read_roster
 from kvis_pipeline.lib.text_decoding import read_text
 
 REFERENCE_WAVE = "2025"
@@ -92,9 +94,9 @@ def reference_file(name: str) -> Path:
 
 def reference_questionnaire() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reference questionnaire's Structure and Labels (long names), as text."""
-    structure = _read_semicolon(reference_file("structure.csv"), header=0)
+    structure = _read_semicolon(reference_file("structure.csv"), header=True)
     structure = structure.loc[:, ~structure.columns.str.startswith("Unnamed")]
-    labels = _read_semicolon(reference_file("labels.csv"), header=None)
+    labels = _read_semicolon(reference_file("labels.csv"), header=False)
     labels.columns = ["variableName", "value", "label"]
     # SurveyXact does not always list codes in display order; the reference wave shows it for s_7.
     s_7 = labels["variableName"] == "s_7"
@@ -104,15 +106,11 @@ def reference_questionnaire() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def reference_roster() -> pd.DataFrame:
-    roster = _read_semicolon(reference_file("klyngeoversigt.csv"), header=0)
-    return roster.astype({"klynge_id": int, "speciale_kode": int, "antal_medlemmer": int})
+    return read_roster(reference_file("klyngeoversigt.csv"))
 
 
-def _read_semicolon(path: Path, header: int | None) -> pd.DataFrame:
-    import io
-
-    return pd.read_csv(io.StringIO(read_text(path).lstrip("\ufeff")), sep=";", dtype=str, keep_default_na=False,
-                       header=header)
+def _read_semicolon(path: Path, header: bool) -> pd.DataFrame:
+    return parse_delimited(path, read_text(path), ";", header=header)
 
 
 @dataclass
@@ -315,7 +313,7 @@ def _ts(moment: dt.datetime) -> str:
 
 
 def short_names() -> dict[str, str]:
-    table = _read_semicolon(reference_file("short_names.csv"), header=0)
+    table = _read_semicolon(reference_file("short_names.csv"), header=True)
     return dict(zip(table.variableName, table.shortName))
 
 

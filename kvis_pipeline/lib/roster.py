@@ -1,11 +1,11 @@
 """Read the cluster roster (klyngeoversigt.csv): eKVIS' register of clusters and their members."""
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.export_bundle import parse_delimited
 from kvis_pipeline.lib.text_decoding import read_text
 
 ROSTER_FILE = "klyngeoversigt.csv"
@@ -14,11 +14,7 @@ INTEGER_COLUMNS = ("klynge_id", "speciale_kode", "antal_medlemmer")
 
 
 def read_roster(path: Path) -> pd.DataFrame:
-    text = read_text(path).lstrip("\ufeff")
-    try:
-        roster = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise InputFileError(path, f"the roster is not valid ';'-delimited text: {str(exc).strip()}") from None
+    roster = parse_delimited(path, read_text(path), ";", header=True)
     roster.columns = [str(c).strip() for c in roster.columns]
     if list(roster.columns) != ROSTER_COLUMNS:
         raise InputFileError(
