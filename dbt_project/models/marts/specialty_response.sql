@@ -1,8 +1,12 @@
-select
-    wave,
-    specialty_code,
-    any_value(specialty_name) as specialty_name,
-    count(*) as clusters,
-    {{ response_totals() }}
-from {{ ref('cluster_response') }}
-group by wave, specialty_code
+with final as (
+    select
+        wave,
+        specialty_code,
+        any_value(specialty_name) as specialty_name,
+        count(*) as clusters,
+        {{ response_totals() }}
+    from {{ ref('cluster_response') }}
+    group by wave, specialty_code
+)
+
+select * from final {{ selected_wave_filter() }}

@@ -1,0 +1,61 @@
+{# The published statistics of the data contract. Every result model takes them from here, so cluster,
+   specialty and nation can never disagree on what a share, an interval or a suppressed cell is. #}
+
+{% macro min_cell() -%}
+    {{ return(var('min_cell') | int) }}
+{%- endmacro %}
+
+{% macro wilson_z() -%}1.959964{%- endmacro %}
+
+{# One bound of the 95 % Wilson score interval for k successes in n trials; sign is '-' or '+'. #}
+{% macro wilson_bound(k, n, sign) -%}
+    {%- set z = wilson_z() -%}
+    (
+        ({{ k }}::double / {{ n }} + {{ z }}^2 / (2 * {{ n }}))
+        {{ sign }} {{ z }} * sqrt(
+            ({{ k }}::double / {{ n }}) * (1 - {{ k }}::double / {{ n }}) / {{ n }}
+            + {{ z }}^2 / (4 * {{ n }}^2)
+        )
+    ) / (1 + {{ z }}^2 / {{ n }})
+{%- endmacro %}
+
+{# valid_answers, dont_know_answers and positive_answers (unsuppressed counts) become the published item statistics. #}
+{% macro item_statistics() -%}
+    {%- set published = 'valid_answers >= ' ~ min_cell() ~ ' and valid_answers > 0' -%}
+    not ({{ published }}) as suppressed,
+    case when {{ published }} then valid_answers end as n_valid,
+    case when {{ published }} then dont_know_answers end as n_dont_know,
+    case when {{ published }} then positive_answers end as n_positive,
+    case when {{ published }} then positive_answers::double / valid_answers end as share_positive,
+    -- At 0 and n positive the bound is exactly 0 or 1; the formula would miss it by a rounding error.
+    case when not ({{ published }}) then null when positive_answers = 0 then 0.0
+        else {{ wilson_bound('positive_answers', 'valid_answers', '-') }} end as ci_low,
+    case when not ({{ published }}) then null when positive_answers = valid_answers then 1.0
+        else {{ wilson_bound('positive_answers', 'valid_answers', '+') }} end as ci_high
+{%- endmacro %}
+
+{# above / below / not_different: a unit's interval against a reference share; NULL when either is unpublished. #}
+{% macro compare_with(ci_low, ci_high, reference_share) -%}
+    case
+        when {{ ci_low }} is null or {{ reference_share }} is null then null
+        when {{ ci_low }} > {{ reference_share }} then 'above'
+        when {{ ci_high }} < {{ reference_share }} then 'below'
+        else 'not_different'
+    end
+{%- endmacro %}
+
+{# Answer-code counts (answers) per unit become the published distribution: shares of the unit's valid answers. #}
+{% macro distribution_statistics(unit_keys) -%}
+    {%- set n_valid = 'sum(answers) filter (where not is_dont_know) over (partition by wave, ' ~ unit_keys ~ ', variable)' -%}
+    {%- set published = n_valid ~ ' >= ' ~ min_cell() ~ ' and ' ~ n_valid ~ ' > 0' -%}
+    not ({{ published }}) as suppressed,
+    case when {{ published }} then answers end as n,
+    case when {{ published }} and not is_dont_know then answers::double / {{ n_valid }} end as share
+{%- endmacro %}
+
+{# Marts built for one wave (Dagster passes --vars '{"wave": ...}') replace only that wave's rows. #}
+{% macro selected_wave_filter() -%}
+    {%- if var('wave', none) is not none -%}
+        where wave = '{{ var("wave") | replace("'", "''") }}'
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,6 @@
+with final as (
+    select wave, source_file, rows_received, rows_accepted, rows_quarantined, rows_duplicate
+    from {{ ref('stg_load_summary') }}
+)
+
+select * from final {{ selected_wave_filter() }}

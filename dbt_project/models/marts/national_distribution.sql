@@ -1,0 +1,15 @@
+with final as (
+    select
+        wave,
+        variable,
+        code,
+        label,
+        is_dont_know,
+        n,
+        share,
+        suppressed
+    from {{ ref('int_answer_distribution') }}
+    where level = 'national'
+)
+
+select * from final {{ selected_wave_filter() }}

@@ -1,0 +1,16 @@
+with final as (
+    select
+        wave,
+        variable,
+        n_valid,
+        n_dont_know,
+        n_positive,
+        share_positive,
+        ci_low,
+        ci_high,
+        suppressed
+    from {{ ref('int_item_statistics') }}
+    where level = 'national'
+)
+
+select * from final {{ selected_wave_filter() }}

@@ -1,0 +1,7 @@
+{# Suppressed cells that still show a count, a share or an interval. #}
+{% test suppressed_cells_are_empty(model) %}
+select *
+from {{ model }}
+where suppressed
+  and coalesce(n_valid, n_dont_know, n_positive, share_positive, ci_low, ci_high) is not null
+{% endtest %}
