@@ -5,7 +5,7 @@
     {{ return(var('min_cell') | int) }}
 {%- endmacro %}
 
-{% macro wilson_z() -%}1.959964{%- endmacro %}
+{% macro wilson_z() -%}(1.959964::double){%- endmacro %}
 
 {# One bound of the 95 % Wilson score interval for k successes in n trials; sign is '-' or '+'. #}
 {% macro wilson_bound(k, n, sign) -%}
@@ -27,11 +27,12 @@
     case when {{ published }} then dont_know_answers end as n_dont_know,
     case when {{ published }} then positive_answers end as n_positive,
     case when {{ published }} then positive_answers::double / valid_answers end as share_positive,
-    -- At 0 and n positive the bound is exactly 0 or 1; the formula would miss it by a rounding error.
+    -- Bounds are rounded to 12 decimals so that they do not vary in the last bit between maths libraries;
+    -- at 0 and n positive they are exactly 0 and 1.
     case when not ({{ published }}) then null when positive_answers = 0 then 0.0
-        else {{ wilson_bound('positive_answers', 'valid_answers', '-') }} end as ci_low,
+        else round({{ wilson_bound('positive_answers', 'valid_answers', '-') }}, 12) end as ci_low,
     case when not ({{ published }}) then null when positive_answers = valid_answers then 1.0
-        else {{ wilson_bound('positive_answers', 'valid_answers', '+') }} end as ci_high
+        else round({{ wilson_bound('positive_answers', 'valid_answers', '+') }}, 12) end as ci_high
 {%- endmacro %}
 
 {# above / below / not_different: a unit's interval against a reference share; NULL when either is unpublished. #}
