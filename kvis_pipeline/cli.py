@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(settings: Settings, only: list[str] | None, log_level: str) -> int:
-    from kvis_pipeline.lib.load_report import format_load_summary, load_summary
+    from kvis_pipeline.lib.load_report import format_load_summary, format_publication, load_summary
     from kvis_pipeline.lib.orchestration import materialise_waves
 
     waves = settings.discover_waves()
@@ -56,9 +56,11 @@ def _run(settings: Settings, only: list[str] | None, log_level: str) -> int:
     if loaded:
         print(format_load_summary(load_summary(settings, loaded)))
     print(
-        f"kvis run: {len(loaded)} of {len(waves)} wave(s) loaded in {time.perf_counter() - started:.1f} s; "
-        f"warehouse {settings.warehouse}"
+        f"kvis run: {len(loaded)} of {len(waves)} wave(s) loaded and published in "
+        f"{time.perf_counter() - started:.1f} s; warehouse {settings.warehouse}"
     )
+    if loaded:
+        print(format_publication(settings.publish_dir))
     for error in failures.values():
         print(f"kvis: {error}", file=sys.stderr)
     return 1 if failures else 0

@@ -1,5 +1,6 @@
 import dagster as dg
 
+from kvis_pipeline.lib.dbt_project import dbt_cli
 from kvis_pipeline.lib.pseudonym import load_pseudonym_key
 from kvis_pipeline.lib.settings import Settings
 
@@ -17,4 +18,4 @@ class KvisSettings(dg.ConfigurableResource):
 @dg.definitions
 def resources() -> dg.Definitions:
     # In-process: DuckDB lets one process write the warehouse, so steps must share it.
-    return dg.Definitions(resources={"kvis": KvisSettings()}, executor=dg.in_process_executor)
+    return dg.Definitions(resources={"kvis": KvisSettings(), "dbt": dbt_cli()}, executor=dg.in_process_executor)

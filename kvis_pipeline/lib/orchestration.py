@@ -1,6 +1,8 @@
 """Run the Dagster job for waves from the command line, with errors an operator can read."""
 
+import io
 import os
+from contextlib import nullcontext, redirect_stdout
 from pathlib import Path
 
 import dagster as dg
@@ -21,7 +23,7 @@ def dagster_instance() -> dg.DagsterInstance:
 def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str, Exception]:
     """Run the wave job for each wave; returns the failure of each wave that failed.
 
-    Dagster's own log stays in the run's event log (and on the console with log_level=INFO).
+    Dagster's own log and dbt's output stay in the run's event log (and on the console with log_level=INFO).
     """
     failures: dict[str, Exception] = {}
     from kvis_pipeline.defs.pipeline.jobs import WAVE_JOB_NAME
@@ -32,12 +34,14 @@ def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str
         known = set(instance.get_dynamic_partitions(wave_partitions.name))
         instance.add_dynamic_partitions(wave_partitions.name, [w for w in waves if w not in known])
         for wave in waves:
-            result = job.execute_in_process(
-                partition_key=wave,
-                instance=instance,
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            )
+            # dagster-dbt echoes dbt's log to stdout; the operator sees it only when asking for Dagster's log.
+            with redirect_stdout(io.StringIO()) if log_level == "CRITICAL" else nullcontext():
+                result = job.execute_in_process(
+                    partition_key=wave,
+                    instance=instance,
+                    raise_on_error=False,
+                    run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+                )
             if not result.success:
                 failures[wave] = _explain(result, wave)
     return failures

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'cluster_results'}}}) }}
 -- At every published cell, the distribution's valid answers add up to n_valid and their shares to 1.
 with distribution as (
     select wave, cluster_id, variable,

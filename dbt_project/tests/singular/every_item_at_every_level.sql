@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'cluster_results'}}}) }}
 -- Every item has a row for every cluster, every specialty and the nation of its wave.
 with expected as (
     select r.wave, count(distinct r.cluster_id) as clusters, count(distinct r.specialty_code) as specialties,

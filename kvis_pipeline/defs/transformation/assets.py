@@ -1,0 +1,23 @@
+import json
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from kvis_pipeline.defs.resources import KvisSettings
+from kvis_pipeline.lib.dbt_project import KvisDbtTranslator, dbt_project, ensure_manifest, warehouse_environment
+from kvis_pipeline.lib.partitions import wave_partitions
+
+
+@dbt_assets(
+    manifest=ensure_manifest(dbt_project),
+    project=dbt_project,
+    partitions_def=wave_partitions,
+    dagster_dbt_translator=KvisDbtTranslator(),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: KvisSettings):
+    """Staging, intermediate and mart models; dbt tests run as asset checks. Marts replace the wave's rows only."""
+    settings = kvis.settings()
+    dbt_vars = {"wave": context.partition_key, "min_cell": settings.min_cell}
+    with warehouse_environment(settings):
+        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+    yield from invocation.stream()

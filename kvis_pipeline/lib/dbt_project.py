@@ -1,0 +1,72 @@
+"""The dbt project as Dagster sees it: where it lives, a manifest that is never stale, and asset keys by schema."""
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+
+from kvis_pipeline.lib.settings import Settings
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+_SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
+
+# The dbt installed with kvis, whether or not its environment is activated (on PATH).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_cli() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+
+
+def _newest_source_change(project_dir: Path) -> float:
+    paths = [project_dir / name for name in _SOURCES]
+    files = [p for path in paths if path.exists() for p in ([path] if path.is_file() else path.rglob("*"))]
+    return max(p.stat().st_mtime for p in files if p.is_file())
+
+
+def ensure_manifest(project: DbtProject = dbt_project) -> Path:
+    """Parse the dbt project when its manifest is missing or older than a model, macro, test or config.
+
+    dagster-dbt's prepare_if_dev does this only under `dagster dev` and looks for dbt on PATH; `kvis run` and the
+    tests need it too, from a virtual environment that may not be activated.
+    """
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_change(Path(project.project_dir)):
+        dbt_cli().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return manifest
+
+
+class KvisDbtTranslator(DagsterDbtTranslator):
+    """Models are keyed by their schema (staging/..., intermediate/..., marts/...); sources keep raw/<table>."""
+
+    def __init__(self) -> None:
+        super().__init__(DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "snapshot", "seed"):
+            return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props["config"].get("schema") or super().get_group_name(dbt_resource_props)
+
+
+@contextmanager
+def warehouse_environment(settings: Settings) -> Iterator[None]:
+    """dbt (a subprocess) reads the warehouse path from KVIS_WAREHOUSE; hand it the run's absolute path."""
+    previous = os.environ.get("KVIS_WAREHOUSE")
+    os.environ["KVIS_WAREHOUSE"] = str(settings.warehouse)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["KVIS_WAREHOUSE"]
+        else:
+            os.environ["KVIS_WAREHOUSE"] = previous

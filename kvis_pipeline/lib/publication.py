@@ -1,0 +1,100 @@
+"""Publish the marts, and only they, where analysts and BI tools read them, swapping whole publications atomically.
+
+Readers never open the warehouse (DuckDB allows one writer or many readers, never both). Each publication is
+written as new files and then swapped in with a rename, so a reader holding the old database or Parquet files
+open keeps reading the old publication, whole, and is never blocked.
+"""
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_SCHEMA = "marts"
+DATABASE_NAME = "kvis.duckdb"
+PARQUET_LINK = "parquet"
+PARQUET_VERSIONS = ".parquet-versions"
+
+
+@dataclass(frozen=True)
+class Publication:
+    database: Path
+    parquet_dir: Path
+    row_counts: dict[str, int]
+
+
+def publish_marts(warehouse: Path, publish_dir: Path) -> Publication:
+    publish_dir.mkdir(parents=True, exist_ok=True)
+    version = uuid.uuid4().hex
+    new_database = publish_dir / f".{DATABASE_NAME}.{version}.tmp"
+    new_parquet = publish_dir / PARQUET_VERSIONS / version
+    new_parquet.mkdir(parents=True)
+    try:
+        row_counts = _write_publication(warehouse, new_database, new_parquet)
+    except BaseException:
+        new_database.unlink(missing_ok=True)
+        shutil.rmtree(new_parquet, ignore_errors=True)
+        raise
+    os.replace(new_database, publish_dir / DATABASE_NAME)
+    _swap_parquet_link(publish_dir, new_parquet)
+    _remove_old_parquet_versions(publish_dir, keep=new_parquet)
+    return Publication(publish_dir / DATABASE_NAME, publish_dir / PARQUET_LINK, row_counts)
+
+
+def _write_publication(warehouse: Path, database: Path, parquet_dir: Path) -> dict[str, int]:
+    row_counts: dict[str, int] = {}
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"ATTACH {_literal(str(warehouse))} AS warehouse (READ_ONLY)")
+        tables = con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() "
+            "WHERE database_name = 'warehouse' AND schema_name = ? ORDER BY table_name",
+            [PUBLISHED_SCHEMA],
+        ).fetchall()
+        if not tables:
+            raise RuntimeError(f"{warehouse}: schema {PUBLISHED_SCHEMA} has no tables to publish; run dbt first")
+        con.execute(f"CREATE SCHEMA {PUBLISHED_SCHEMA}")
+        for table, comment in tables:
+            target = f'{PUBLISHED_SCHEMA}."{table}"'
+            con.execute(f'CREATE TABLE {target} AS SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}"')
+            _copy_comments(con, table, comment)
+            con.execute(f"COPY {target} TO {_literal(str(parquet_dir / (table + '.parquet')))} (FORMAT parquet)")
+            row_counts[table] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+        con.execute("DETACH warehouse")
+    return row_counts
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, table: str, comment: str | None) -> None:
+    """dbt's descriptions (persisted as comments) travel with the table, so analysts can read them in SQL."""
+    target = f'{PUBLISHED_SCHEMA}."{table}"'
+    if comment:
+        con.execute(f"COMMENT ON TABLE {target} IS {_literal(comment)}")
+    columns = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = 'warehouse' AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
+        [PUBLISHED_SCHEMA, table],
+    ).fetchall()
+    for column, text in columns:
+        con.execute(f'COMMENT ON COLUMN {target}."{column}" IS {_literal(text)}')
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _swap_parquet_link(publish_dir: Path, new_parquet: Path) -> None:
+    link = publish_dir / PARQUET_LINK
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain folder from before versioned publications; replaced once
+    staged_link = publish_dir / f".{PARQUET_LINK}.{new_parquet.name}.tmp"
+    staged_link.symlink_to(new_parquet.relative_to(publish_dir), target_is_directory=True)
+    os.replace(staged_link, link)
+
+
+def _remove_old_parquet_versions(publish_dir: Path, keep: Path) -> None:
+    # Readers that already opened an old file keep it: on POSIX an open file outlives its directory entry.
+    for version in (publish_dir / PARQUET_VERSIONS).iterdir():
+        if version != keep:
+            shutil.rmtree(version, ignore_errors=True)
