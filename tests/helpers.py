@@ -17,8 +17,13 @@ def write_eu_dataset(path: Path, frame: pd.DataFrame) -> None:
 
 
 def warehouse_tables(settings: Settings) -> dict[str, pd.DataFrame]:
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    return database_tables(settings.warehouse)
+
+
+def database_tables(database: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a DuckDB file, rows in a fixed order (tables have no order of their own)."""
+    with duckdb.connect(str(database), read_only=True) as con:
         names = con.execute(
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1"
         ).fetchall()
-        return {name: con.execute(f"SELECT * FROM {name}").df() for (name,) in names}
+        return {name: con.execute(f"SELECT * FROM {name} ORDER BY ALL").df() for (name,) in names}
