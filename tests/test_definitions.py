@@ -24,3 +24,29 @@ def test_raw_tables_lie_downstream_of_the_landing_files():
     upstream = graph.get(dg.AssetKey(["raw", "survey_answers"])).parent_keys
     assert dg.AssetKey(["landing", "survey_export"]) in upstream
     assert dg.AssetKey(["raw", "cluster_roster"]) in upstream
+
+
+def test_lineage_runs_unbroken_from_the_landing_files_to_the_publication():
+    graph = defs().get_repository_def().asset_graph
+    published = dg.AssetKey(["published", "kvis_marts"])
+    upstream = graph.get(published).parent_keys
+    assert {key.path[1] for key in upstream} >= {"cluster_results", "specialty_distribution", "load_summary"}
+    assert all(key.path[0] == "marts" for key in upstream)
+    ancestors: set[dg.AssetKey] = set()
+    frontier = {published}
+    while frontier:
+        key = frontier.pop()
+        ancestors.add(key)
+        frontier |= set(graph.get(key).parent_keys) - ancestors
+    assert {dg.AssetKey(["landing", "survey_export"]), dg.AssetKey(["landing", "cluster_roster"])} <= ancestors
+    assert graph.get(dg.AssetKey(["staging", "stg_survey_answers"])).parent_keys == {
+        dg.AssetKey(["raw", "survey_answers"])}
+    assert all(graph.get(key).partitions_def.name == "wave" for key in ancestors)
+
+
+def test_dbt_tests_are_asset_checks_on_the_marts():
+    graph = defs().get_repository_def().asset_graph
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+    assert ("marts/cluster_results", "interval_contains_share_cluster_results_") in checks
+    assert ("marts/cluster_results", "every_item_at_every_level") in checks
+    assert ("marts/load_summary", "rows_accounted_for_load_summary_") in checks

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REFERENCE_LANDING, TEST_KEY
+from conftest import REFERENCE_LANDING, REPO, TEST_KEY
 from helpers import database_tables, read_eu_dataset
 from kvis_pipeline.lib.publication import publish_marts
 
@@ -165,3 +165,16 @@ def test_a_failed_publication_leaves_the_previous_one_untouched(published, tmp_p
     assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)
     assert sorted(p.name for p in publish_dir.iterdir()) == [".parquet-versions", "kvis.duckdb", "parquet"]
     assert len(list((publish_dir / ".parquet-versions").iterdir())) == 1
+
+
+def test_the_readme_queries_for_analysts_answer_from_the_published_database(published):
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    statements = [s for s in block.split(";") if s.strip()]
+    assert len(statements) == 3
+    db = published / "published" / "kvis.duckdb"
+    overview, answers, elements = (query(db, statement) for statement in statements)
+    assert overview == [("Psykiatri", 100, 66.2, 64.0, 36.0, 90.0, 65.7)]
+    assert [(label, pct) for label, _, pct in answers][:3] == [("I meget høj grad", 23.0), ("I høj grad", 41.0),
+                                                                ("I nogen grad", 26.0)]
+    assert len(elements) == 7 and elements[0][0] == "Erfaringsudveksling med kolleger"
