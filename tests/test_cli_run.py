@@ -1,10 +1,11 @@
 """`kvis run` end to end, as an operator runs it."""
 
+import shutil
 import subprocess
 import sys
 
 from conftest import land_reference
-from helpers import warehouse_tables
+from helpers import database_tables, warehouse_tables
 
 
 def kvis(*args: str) -> subprocess.CompletedProcess:
@@ -34,3 +35,26 @@ def test_run_without_waves_says_so(settings):
     result = kvis("run")
     assert result.returncode == 2
     assert f"kvis: no wave folders in {settings.landing_dir}" in result.stderr
+
+
+def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
+    land_reference(settings, "2025")
+    land_reference(settings, "2026")
+    assert kvis("run").returncode == 0
+    published = settings.publish_dir / "kvis.duckdb"
+    both = database_tables(published)
+    results = both["marts.specialty_results"]
+    assert set(results.wave) == {"2025", "2026"}
+    first, second = (results[results.wave == w].drop(columns="wave").reset_index(drop=True) for w in ("2025", "2026"))
+    assert first.equals(second)  # the same export gives the same results whatever the wave is called
+
+    shutil.rmtree(settings.wave_dir("2026") / "survey")
+    rerun = kvis("run", "--wave", "2026")
+    assert rerun.returncode == 1 and "2026" in rerun.stderr  # a wave whose export is gone fails ...
+    assert database_tables(published)["marts.specialty_results"].equals(results)  # ... and publishes nothing
+
+    only_2025 = kvis("run", "--wave", "2025")
+    assert only_2025.returncode == 0, only_2025.stderr
+    after = database_tables(published)
+    for table, frame in both.items():
+        assert frame.equals(after[table]), table

@@ -1,6 +1,7 @@
 """Run the Dagster job for waves from the command line, with errors an operator can read."""
 
 import io
+import re
 import os
 from contextlib import nullcontext, redirect_stdout
 from pathlib import Path
@@ -50,12 +51,15 @@ def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str
 def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
     """The first failure as the exception the operator should see: file problems come out as they are."""
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data.user_failure_data is None:
-            error = event.step_failure_data.error
-            while error is not None:
-                if error.cls_name == InputFileError.__name__:
-                    return InputFileError(*_split_file_message(error.message))
-                error = error.cause
+        if not event.is_step_failure:
+            continue
+        error = event.step_failure_data.error
+        while error is not None:
+            if error.cls_name == InputFileError.__name__:
+                return InputFileError(*_split_file_message(error.message))
+            if error.cls_name == "DagsterDbtCliRuntimeError":
+                return RunFailed(f"wave {wave}: dbt failed, nothing was published: {_dbt_failures(error.message)}")
+            error = error.cause
     failed_checks = [
         e.asset_check_evaluation_data
         for e in result.all_events
@@ -73,3 +77,10 @@ def _split_file_message(message: str) -> tuple[str, str]:
     text = text.split(marker, 1)[1] if marker in text else text
     path, _, problem = text.partition(": ")
     return path, problem
+
+
+def _dbt_failures(message: str) -> str:
+    """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]  # drop colour codes
+    failures = [line for line in lines if line.startswith(("Failure in", "Error in"))]
+    return "; ".join(dict.fromkeys(failures)) or message.strip().splitlines()[0]
