@@ -178,3 +178,29 @@ def test_the_readme_queries_for_analysts_answer_from_the_published_database(publ
     assert [(label, pct) for label, _, pct in answers][:3] == [("I meget høj grad", 23.0), ("I høj grad", 41.0),
                                                                 ("I nogen grad", 26.0)]
     assert len(elements) == 7 and elements[0][0] == "Erfaringsudveksling med kolleger"
+
+
+def test_great_expectations_pass_on_the_publication_and_catch_what_is_wrong(published, tmp_path):
+    from kvis_pipeline.lib.publication_expectations import validate_publication
+
+    roster = {f"2025:{cluster}" for cluster in range(1, 74)}
+    assert (published / "published" / "data_docs" / "index.html").exists()
+    outcomes = validate_publication(published / "published" / "kvis.duckdb", roster, tmp_path / "docs")
+    assert len(outcomes) >= 60 and all(o.success for o in outcomes)
+
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(published / "published" / "kvis.duckdb", broken)
+    with duckdb.connect(str(broken)) as con:
+        con.execute("UPDATE marts.cluster_results SET share_positive = 1.5 WHERE cluster_id = 1 AND variable = 's_3'")
+        assert con.execute("SELECT count(*) FROM marts.cluster_results WHERE suppressed").fetchone()[0] > 0
+        con.execute("UPDATE marts.cluster_results SET n_valid = 3 WHERE suppressed")
+        con.execute("DELETE FROM marts.cluster_results WHERE cluster_id = 73")
+        con.execute("UPDATE marts.national_response SET respondents = respondents + 1")
+    failed = {(o.frame, o.expectation, o.column) for o in validate_publication(broken, roster, tmp_path / "docs")
+              if not o.success}
+    assert ("cluster_results", "expect_column_values_to_be_between", "share_positive") in failed
+    assert ("cluster_results", "expect_column_pair_values_a_to_be_greater_than_b", "ci_high vs share_positive") in failed
+    assert ("cluster_results", "expect_column_values_to_be_null", "n_valid") in failed
+    assert ("roster_coverage", "expect_column_distinct_values_to_equal_set", "wave_cluster") in failed
+    assert ("level_totals", "expect_column_pair_values_to_be_equal", "respondents_specialty vs respondents_national") in failed
+    assert (tmp_path / "docs" / "index.html").exists()

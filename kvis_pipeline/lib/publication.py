@@ -17,6 +17,10 @@ PUBLISHED_SCHEMA = "marts"
 DATABASE_NAME = "kvis.duckdb"
 PARQUET_LINK = "parquet"
 PARQUET_VERSIONS = ".parquet-versions"
+DATA_DOCS = "data_docs"  # Great Expectations' Data Docs of the latest validation
+
+
+STAGING = ".staging"
 
 
 @dataclass(frozen=True)
@@ -27,21 +31,46 @@ class Publication:
 
 
 def publish_marts(warehouse: Path, publish_dir: Path) -> Publication:
+    """Stage and swap in one go (Dagster validates the staged publication in between)."""
+    return swap_in(stage_publication(warehouse, publish_dir), publish_dir)
+
+
+def stage_publication(warehouse: Path, publish_dir: Path, version: str | None = None) -> Publication:
+    """Write a complete new publication beside the current one, not yet visible to readers."""
     publish_dir.mkdir(parents=True, exist_ok=True)
-    version = uuid.uuid4().hex
-    new_database = publish_dir / f".{DATABASE_NAME}.{version}.tmp"
-    new_parquet = publish_dir / PARQUET_VERSIONS / version
-    new_parquet.mkdir(parents=True)
+    _remove_leftovers(publish_dir)
+    version = version or uuid.uuid4().hex
+    database = publish_dir / STAGING / version / DATABASE_NAME
+    parquet = publish_dir / PARQUET_VERSIONS / version
+    database.parent.mkdir(parents=True)
+    parquet.mkdir(parents=True)
     try:
-        row_counts = _write_publication(warehouse, new_database, new_parquet)
+        row_counts = _write_publication(warehouse, database, parquet)
     except BaseException:
-        new_database.unlink(missing_ok=True)
-        shutil.rmtree(new_parquet, ignore_errors=True)
+        shutil.rmtree(publish_dir / STAGING, ignore_errors=True)
+        shutil.rmtree(parquet, ignore_errors=True)
         raise
-    os.replace(new_database, publish_dir / DATABASE_NAME)
-    _swap_parquet_link(publish_dir, new_parquet)
-    _remove_old_parquet_versions(publish_dir, keep=new_parquet)
-    return Publication(publish_dir / DATABASE_NAME, publish_dir / PARQUET_LINK, row_counts)
+    return Publication(database, parquet, row_counts)
+
+
+def staged_publication(publish_dir: Path, version: str) -> Publication:
+    database = publish_dir / STAGING / version / DATABASE_NAME
+    if not database.exists():
+        raise RuntimeError(f"{database}: no staged publication {version} to swap in")
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? ORDER BY 1", [PUBLISHED_SCHEMA]).fetchall()]
+        counts = {t: con.execute(f'SELECT count(*) FROM {PUBLISHED_SCHEMA}."{t}"').fetchone()[0] for t in tables}
+    return Publication(database, publish_dir / PARQUET_VERSIONS / version, counts)
+
+
+def swap_in(staged: Publication, publish_dir: Path) -> Publication:
+    """Make a staged publication the current one: one rename for the database, one for the Parquet folder."""
+    os.replace(staged.database, publish_dir / DATABASE_NAME)
+    _swap_parquet_link(publish_dir, staged.parquet_dir)
+    shutil.rmtree(staged.database.parent, ignore_errors=True)
+    _remove_leftovers(publish_dir)
+    return Publication(publish_dir / DATABASE_NAME, publish_dir / PARQUET_LINK, staged.row_counts)
 
 
 def _write_publication(warehouse: Path, database: Path, parquet_dir: Path) -> dict[str, int]:
@@ -93,8 +122,18 @@ def _swap_parquet_link(publish_dir: Path, new_parquet: Path) -> None:
     os.replace(staged_link, link)
 
 
-def _remove_old_parquet_versions(publish_dir: Path, keep: Path) -> None:
-    # Readers that already opened an old file keep it: on POSIX an open file outlives its directory entry.
-    for version in (publish_dir / PARQUET_VERSIONS).iterdir():
-        if version != keep:
-            shutil.rmtree(version, ignore_errors=True)
+def _remove_leftovers(publish_dir: Path) -> None:
+    """Drop staged files of runs that stopped (crashed, or failed their checks) and superseded Parquet versions.
+
+    Readers that already opened an old file keep it: on POSIX an open file outlives its directory entry.
+    """
+    link = publish_dir / PARQUET_LINK
+    current = link.resolve() if link.is_symlink() else None
+    shutil.rmtree(publish_dir / STAGING, ignore_errors=True)
+    for leftover in publish_dir.glob(f".{PARQUET_LINK}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+    versions = publish_dir / PARQUET_VERSIONS
+    if versions.is_dir():
+        for version in versions.iterdir():
+            if version.resolve() != current:
+                shutil.rmtree(version, ignore_errors=True)

@@ -3,14 +3,35 @@ import dagster as dg
 from kvis_pipeline.defs.resources import KvisSettings
 from kvis_pipeline.defs.transformation.assets import dbt_models
 from kvis_pipeline.lib.partitions import wave_partitions
-from kvis_pipeline.lib.publication import PUBLISHED_SCHEMA, publish_marts
+from kvis_pipeline.lib.publication import PUBLISHED_SCHEMA, stage_publication, staged_publication, swap_in
+from kvis_pipeline.lib.publication_checks import great_expectations_check
 
 MART_KEYS = sorted(key for key in dbt_models.keys if key.path[0] == PUBLISHED_SCHEMA)
+STAGED = dg.AssetKey(["published", "staged_marts"])
+GX_CHECK = dg.AssetCheckSpec("great_expectations", asset=STAGED, blocking=True,
+                             description="GX expectations on the staged publication; failing keeps the old one.")
+
+
+@dg.asset(
+    key=STAGED,
+    deps=MART_KEYS,
+    partitions_def=wave_partitions,
+    group_name="published",
+    kinds={"duckdb", "parquet"},
+    check_specs=[GX_CHECK],
+    description="A complete new publication of the marts, written beside the current one and not yet visible.",
+)
+def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
+    settings = kvis.settings()
+    staged = stage_publication(settings.warehouse, settings.publish_dir, version=context.run_id)
+    yield dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(staged.row_counts),
+                                         "database": dg.MetadataValue.path(str(staged.database))})
+    yield great_expectations_check(settings, staged.database)
 
 
 @dg.asset(
     key=["published", "kvis_marts"],
-    deps=MART_KEYS,
+    deps=[STAGED],
     partitions_def=wave_partitions,
     group_name="published",
     kinds={"duckdb", "parquet"},
@@ -21,7 +42,7 @@ MART_KEYS = sorted(key for key in dbt_models.keys if key.path[0] == PUBLISHED_SC
 )
 def published_marts(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg.MaterializeResult:
     settings = kvis.settings()
-    publication = publish_marts(settings.warehouse, settings.publish_dir)
+    publication = swap_in(staged_publication(settings.publish_dir, context.run_id), settings.publish_dir)
     context.log.info(f"published {len(publication.row_counts)} tables to {publication.database}")
     return dg.MaterializeResult(
         metadata={

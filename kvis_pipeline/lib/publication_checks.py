@@ -1,0 +1,36 @@
+"""The blocking Dagster check that runs the GX expectations on a staged publication."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from kvis_pipeline.lib.publication import DATA_DOCS
+from kvis_pipeline.lib.publication_expectations import validate_publication
+from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.warehouse import connect
+
+
+def roster_clusters(settings: Settings) -> set[str]:
+    with connect(settings.warehouse, read_only=True) as con:
+        return {f"{wave}:{cluster}" for wave, cluster in
+                con.execute("SELECT wave, klynge_id FROM raw.cluster_roster").fetchall()}
+
+
+def great_expectations_check(settings: Settings, staged_database: Path) -> dg.AssetCheckResult:
+    docs = settings.publish_dir / DATA_DOCS
+    outcomes = validate_publication(staged_database, roster_clusters(settings), docs)
+    failed = [o for o in outcomes if not o.success]
+    return dg.AssetCheckResult(
+        check_name="great_expectations",
+        passed=not failed,
+        metadata={
+            "expectations": len(outcomes),
+            "failed": len(failed),
+            "failures": dg.MetadataValue.json([
+                {"frame": o.frame, "expectation": o.expectation, "column": o.column,
+                 "unexpected": o.unexpected_count, "examples": o.examples}
+                for o in failed
+            ]),
+            "data_docs": dg.MetadataValue.path(str(docs / "index.html")),
+        },
+    )

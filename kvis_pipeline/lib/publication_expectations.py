@@ -1,0 +1,171 @@
+"""Great Expectations on a staged publication, before it is swapped in; Data Docs go next to the publication.
+
+GX 1.x cannot validate DuckDB through SQLAlchemy, so each published table is read from the staged file into a
+DataFrame and validated there.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no telemetry from an unattended pipeline
+
+import duckdb  # noqa: E402
+import great_expectations as gx  # noqa: E402
+import great_expectations.expectations as gxe  # noqa: E402
+import pandas as pd  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+UNIT_KEYS = {"cluster": ["wave", "cluster_id"], "specialty": ["wave", "specialty_code"], "national": ["wave"]}
+LEVELS = list(UNIT_KEYS)
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    frame: str
+    expectation: str
+    column: str
+    success: bool
+    unexpected_count: int
+    examples: list
+
+
+def _fraction(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
+
+
+def _results_suite(level: str) -> list[gxe.Expectation]:
+    keys = UNIT_KEYS[level] + ["variable"]
+    return [
+        _unique(keys),
+        *(_fraction(c) for c in ["share_positive", "ci_low", "ci_high"]),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="share_positive", column_B="ci_low", or_equal=True,
+                                                    ignore_row_if="either_value_is_missing"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ci_high", column_B="share_positive", or_equal=True,
+                                                    ignore_row_if="either_value_is_missing"),
+        *(gxe.ExpectColumnValuesToBeNull(column=c, row_condition="suppressed==True", condition_parser="pandas")
+          for c in ["n_valid", "n_dont_know", "n_positive", "share_positive", "ci_low", "ci_high"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="share_positive", row_condition="suppressed==False",
+                                          condition_parser="pandas"),
+    ]
+
+
+def _distribution_suite(level: str) -> list[gxe.Expectation]:
+    return [
+        _unique(UNIT_KEYS[level] + ["variable", "code"]),
+        _fraction("share"),
+        gxe.ExpectColumnValuesToBeNull(column="n", row_condition="suppressed==True", condition_parser="pandas"),
+    ]
+
+
+def _unique(keys: list[str]) -> gxe.Expectation:
+    if len(keys) == 1:
+        return gxe.ExpectColumnValuesToBeUnique(column=keys[0])
+    return gxe.ExpectCompoundColumnsToBeUnique(column_list=keys)
+
+
+def _response_suite(level: str) -> list[gxe.Expectation]:
+    return [
+        _unique(UNIT_KEYS[level]),
+        _fraction("response_rate"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="members", column_B="respondents", or_equal=True),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="invited", column_B="respondents", or_equal=True),
+    ]
+
+
+def suites(roster_clusters: set[str]) -> dict[str, list[gxe.Expectation]]:
+    """The expectations per frame: the published tables, and two frames derived from them (see below)."""
+    return {
+        **{f"{level}_results": _results_suite(level) for level in LEVELS},
+        **{f"{level}_distribution": _distribution_suite(level) for level in LEVELS},
+        **{f"{level}_response": _response_suite(level) for level in LEVELS},
+        "load_summary": [_unique(["wave", "source_file"])],
+        "roster_coverage": [gxe.ExpectColumnDistinctValuesToEqualSet(column="wave_cluster", value_set=roster_clusters)],
+        "level_totals": [
+            gxe.ExpectColumnPairValuesToBeEqual(column_A=f"{measure}_{a}", column_B=f"{measure}_{b}")
+            for measure in ["members", "respondents", "n_valid", "n_positive"]
+            for a, b in [("cluster", "specialty"), ("specialty", "national")]
+        ],
+    }
+
+
+def _frames(database: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")
+                  .fetchall()]
+        frames = {t: con.execute(f"SELECT * FROM marts.{t}").df() for t in tables}
+        # Every roster cluster has its results row for every item.
+        frames["roster_coverage"] = con.execute(
+            "SELECT DISTINCT wave || ':' || cluster_id AS wave_cluster FROM marts.cluster_results").df()
+        # Counts add up across levels (summed over published and suppressed cells alike, from the response
+        # tables and, for items, from the cells nobody suppressed at any level).
+        frames["level_totals"] = con.execute(_LEVEL_TOTALS).df()
+    return frames
+
+
+_LEVEL_TOTALS = """
+WITH items AS (
+    SELECT n.wave, n.variable FROM marts.national_results AS n
+    WHERE NOT EXISTS (SELECT 1 FROM marts.cluster_results AS c WHERE c.wave = n.wave AND c.variable = n.variable
+                      AND c.suppressed)
+)
+SELECT
+    r.wave,
+    (SELECT sum(members) FROM marts.cluster_response AS c WHERE c.wave = r.wave) AS members_cluster,
+    (SELECT sum(members) FROM marts.specialty_response AS s WHERE s.wave = r.wave) AS members_specialty,
+    r.members AS members_national,
+    (SELECT sum(respondents) FROM marts.cluster_response AS c WHERE c.wave = r.wave) AS respondents_cluster,
+    (SELECT sum(respondents) FROM marts.specialty_response AS s WHERE s.wave = r.wave) AS respondents_specialty,
+    r.respondents AS respondents_national,
+    (SELECT coalesce(sum(n_valid), 0) FROM marts.cluster_results JOIN items USING (wave, variable)
+     WHERE wave = r.wave) AS n_valid_cluster,
+    (SELECT coalesce(sum(n_valid), 0) FROM marts.specialty_results JOIN items USING (wave, variable)
+     WHERE wave = r.wave) AS n_valid_specialty,
+    (SELECT coalesce(sum(n_valid), 0) FROM marts.national_results JOIN items USING (wave, variable)
+     WHERE wave = r.wave) AS n_valid_national,
+    (SELECT coalesce(sum(n_positive), 0) FROM marts.cluster_results JOIN items USING (wave, variable)
+     WHERE wave = r.wave) AS n_positive_cluster,
+    (SELECT coalesce(sum(n_positive), 0) FROM marts.specialty_results JOIN items USING (wave, variable)
+     WHERE wave = r.wave) AS n_positive_specialty,
+    (SELECT coalesce(sum(n_positive), 0) FROM marts.national_results JOIN items USING (wave, variable)
+     WHERE wave = r.wave) AS n_positive_national
+FROM marts.national_response AS r
+"""
+
+
+def validate_publication(database: Path, roster_clusters: set[str], docs_dir: Path) -> list[ExpectationOutcome]:
+    """Run one GX checkpoint per frame; Data Docs (rebuilt each time) land in docs_dir."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    context.add_data_docs_site(site_name="kvis", site_config={
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    })
+    source = context.data_sources.add_pandas("publication")
+    frames = _frames(database)
+    outcomes: list[ExpectationOutcome] = []
+    for name, expectations in suites(roster_clusters).items():
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"publication_{name}", validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["kvis"])],
+        ))
+        result = checkpoint.run(batch_parameters={"dataframe": frames[name]})
+        for validation in result.run_results.values():
+            for check in validation.results:
+                kwargs = check.expectation_config.kwargs
+                outcomes.append(ExpectationOutcome(
+                    frame=name,
+                    expectation=check.expectation_config.type,
+                    column=str(kwargs.get("column") or kwargs.get("column_list")
+                               or f"{kwargs.get('column_A')} vs {kwargs.get('column_B')}"),
+                    success=bool(check.success),
+                    unexpected_count=int(check.result.get("unexpected_count") or 0),
+                    examples=[str(v) for v in (check.result.get("partial_unexpected_list") or [])[:5]],
+                ))
+    return outcomes
