@@ -10,6 +10,7 @@ import dagster as dg
 
 from kvis_pipeline.lib.errors import InputFileError, RunFailed
 from kvis_pipeline.lib.partitions import wave_partitions
+from kvis_pipeline.lib.run_lock import WarehouseBusy
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -51,12 +52,14 @@ def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str
 def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
     """The first failure as the exception the operator should see: file problems come out as they are."""
     for event in result.all_events:
-        if not event.is_step_failure:
+        if not (event.is_step_failure or event.event_type_value == "RESOURCE_INIT_FAILURE"):
             continue
-        error = event.step_failure_data.error
+        error = getattr(event.event_specific_data, "error", None)
         while error is not None:
             if error.cls_name == InputFileError.__name__:
                 return InputFileError(*_split_file_message(error.message))
+            if error.cls_name == WarehouseBusy.__name__:
+                return WarehouseBusy(_exception_text(error.message))
             if error.cls_name == "DagsterDbtCliRuntimeError":
                 return RunFailed(f"wave {wave}: dbt failed, nothing was published: {_dbt_failures(error.message)}")
             error = error.cause
@@ -71,11 +74,14 @@ def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
     return RunFailed(f"wave {wave}: the run failed; see the Dagster run {result.run_id} for details")
 
 
+def _exception_text(message: str) -> str:
+    """'module.Class: text' as Dagster serialises an exception, without the class."""
+    first = message.strip().split("\n")[0]
+    return first.split(": ", 1)[1] if ": " in first else first
+
+
 def _split_file_message(message: str) -> tuple[str, str]:
-    text = message.strip().split("\n")[0]
-    marker = f"{InputFileError.__name__}: "
-    text = text.split(marker, 1)[1] if marker in text else text
-    path, _, problem = text.partition(": ")
+    path, _, problem = _exception_text(message).partition(": ")
     return path, problem
 
 
