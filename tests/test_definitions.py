@@ -29,7 +29,8 @@ def test_raw_tables_lie_downstream_of_the_landing_files():
 def test_lineage_runs_unbroken_from_the_landing_files_to_the_publication():
     graph = defs().get_repository_def().asset_graph
     published = dg.AssetKey(["published", "kvis_marts"])
-    upstream = graph.get(published).parent_keys
+    assert graph.get(published).parent_keys == {dg.AssetKey(["published", "staged_marts"])}
+    upstream = graph.get(dg.AssetKey(["published", "staged_marts"])).parent_keys
     assert {key.path[1] for key in upstream} >= {"cluster_results", "specialty_distribution", "load_summary"}
     assert all(key.path[0] == "marts" for key in upstream)
     ancestors: set[dg.AssetKey] = set()
@@ -50,3 +51,4 @@ def test_dbt_tests_are_asset_checks_on_the_marts():
     assert ("marts/cluster_results", "interval_contains_share_cluster_results_") in checks
     assert ("marts/cluster_results", "every_item_at_every_level") in checks
     assert ("marts/load_summary", "rows_accounted_for_load_summary_") in checks
+    assert ("published/staged_marts", "great_expectations") in checks

@@ -1,0 +1,24 @@
+import dagster as dg
+
+from kvis_pipeline.defs.pipeline.jobs import wave_job
+from kvis_pipeline.lib.partitions import wave_partitions
+from kvis_pipeline.lib.settings import Settings
+
+
+@dg.schedule(
+    job=wave_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Copenhagen",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every morning, runs every wave in the landing folder again: a safety net for changes the sensor "
+    "missed; a rerun on the same input changes nothing.",
+)
+def daily_waves(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
+    # A schedule cannot add partitions; the sensor adds each new wave within a minute of its folder appearing.
+    known = set(context.instance.get_dynamic_partitions(wave_partitions.name))
+    waves = [wave for wave in Settings.from_env().discover_waves() if wave in known]
+    if not waves:
+        return dg.SkipReason("no wave in the landing folder that the sensor has registered yet")
+    day = context.scheduled_execution_time.date().isoformat()
+    return [dg.RunRequest(run_key=f"{day}:{wave}", partition_key=wave, tags={"kvis/trigger": "schedule"})
+            for wave in waves]
