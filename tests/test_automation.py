@@ -4,10 +4,9 @@ import datetime as dt
 import os
 
 import dagster as dg
-from dagster._core.instance.ref import InstanceRef
 
 from conftest import land_reference
-from kvis_pipeline.defs.automation.schedules import daily_waves
+from kvis_pipeline.defs.automation.schedules import daily_run_requests
 from kvis_pipeline.defs.automation.sensors import new_or_changed_wave
 from kvis_pipeline.definitions import defs
 
@@ -48,16 +47,9 @@ def test_sensor_runs_only_the_wave_that_is_new_or_changed(settings):
         assert requested(evaluate(instance, changed.cursor)) == []
 
 
-def test_schedule_reruns_every_registered_wave_once_a_day(settings, tmp_path):
-    land_reference(settings, "2025")
-    land_reference(settings, "2026")
-    (tmp_path / "instance").mkdir()
-    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(tmp_path / "instance"))) as instance:
-        context = dg.build_schedule_context(instance=instance,
-                                            scheduled_execution_time=dt.datetime(2026, 11, 25, 6, 0))
-        assert isinstance(daily_waves(context), dg.SkipReason)
-        instance.add_dynamic_partitions("wave", ["2025", "2026"])
-        requests = daily_waves(context)
+def test_schedule_reruns_every_landed_wave_the_sensor_has_registered():
+    assert isinstance(daily_run_requests(["2025"], set(), dt.date(2026, 11, 25)), dg.SkipReason)
+    requests = daily_run_requests(["2025", "2026", "2027"], {"2025", "2026"}, dt.date(2026, 11, 25))
     assert [(r.partition_key, r.run_key) for r in requests] == [("2025", "2026-11-25:2025"),
                                                                 ("2026", "2026-11-25:2026")]
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 import dagster as dg
 
 from kvis_pipeline.defs.pipeline.jobs import wave_job
@@ -14,11 +16,14 @@ from kvis_pipeline.lib.settings import Settings
     "missed; a rerun on the same input changes nothing.",
 )
 def daily_waves(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
-    # A schedule cannot add partitions; the sensor adds each new wave within a minute of its folder appearing.
     known = set(context.instance.get_dynamic_partitions(wave_partitions.name))
-    waves = [wave for wave in Settings.from_env().discover_waves() if wave in known]
+    return daily_run_requests(Settings.from_env().discover_waves(), known, context.scheduled_execution_time.date())
+
+
+def daily_run_requests(landed: list[str], known: set[str], day: date) -> list[dg.RunRequest] | dg.SkipReason:
+    # A schedule cannot add partitions; the sensor adds each new wave within a minute of its folder appearing.
+    waves = [wave for wave in landed if wave in known]
     if not waves:
         return dg.SkipReason("no wave in the landing folder that the sensor has registered yet")
-    day = context.scheduled_execution_time.date().isoformat()
-    return [dg.RunRequest(run_key=f"{day}:{wave}", partition_key=wave, tags={"kvis/trigger": "schedule"})
+    return [dg.RunRequest(run_key=f"{day.isoformat()}:{wave}", partition_key=wave, tags={"kvis/trigger": "schedule"})
             for wave in waves]
