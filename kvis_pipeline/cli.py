@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="materialise every wave found in the landing folder")
     run.add_argument("--wave", action="append", help="only this wave (repeatable)")
     run.add_argument("--verbose", action="store_true", help="show Dagster's event log")
+    commands.add_parser("status", help="show the current publication: when, which waves, rows, check results")
     generate = commands.add_parser("generate-reference", help="write the reference wave 2025 to the landing folder")
     generate.add_argument("--out", type=Path, help="wave folder to write (default <landing>/2025)")
     generate.add_argument(
@@ -27,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "run":
             return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL")
+        if args.command == "status":
+            return _status(settings)
         if args.command == "generate-reference":
             return _generate(settings, args.out, args.form)
     except (InputFileError, ValueError) as error:
@@ -64,6 +67,17 @@ def _run(settings: Settings, only: list[str] | None, log_level: str) -> int:
     for error in failures.values():
         print(f"kvis: {error}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _status(settings: Settings) -> int:
+    from kvis_pipeline.lib.load_report import format_status
+
+    report = format_status(settings.publish_dir)
+    if report is None:
+        print(f"kvis: nothing published yet in {settings.publish_dir}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
 
 
 def _generate(settings: Settings, out: Path | None, form: str) -> int:

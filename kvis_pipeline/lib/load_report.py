@@ -3,7 +3,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kvis_pipeline.lib.publication import DATABASE_NAME, PARQUET_LINK, PUBLISHED_SCHEMA
+from kvis_pipeline.lib.publication import DATABASE_NAME, PARQUET_LINK, PUBLISHED_SCHEMA, read_record
 from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.warehouse import connect
 
@@ -38,3 +38,22 @@ def format_publication(publish_dir: Path) -> str:
         ).fetchall()]
         counts = [f"{t} {con.execute(f'SELECT count(*) FROM {PUBLISHED_SCHEMA}.{t}').fetchone()[0]}" for t in tables]
     return f"published {database} and {publish_dir / PARQUET_LINK}/: " + ", ".join(counts)
+
+
+def format_status(publish_dir: Path) -> str | None:
+    """The current publication as an operator wants to see it, or None when nothing is published."""
+    record = read_record(publish_dir)
+    if record is None or not (publish_dir / DATABASE_NAME).exists():
+        return None
+    with duckdb.connect(str(publish_dir / DATABASE_NAME), read_only=True) as con:
+        loads = con.execute(f"SELECT {', '.join(HEADERS)} FROM {PUBLISHED_SCHEMA}.load_summary "
+                            "ORDER BY wave, source_file DESC").df()
+    lines = [f"published {record['published_at']} to {publish_dir / DATABASE_NAME} (version {record['version']})",
+             "waves: " + ", ".join(f"{wave} ({info['respondents']} respondents)"
+                                   for wave, info in record["waves"].items())]
+    lines += [f"check {name}: {'passed' if not result['failed'] else 'FAILED'} "
+              f"({result['expectations'] - result['failed']} of {result['expectations']} expectations met)"
+              for name, result in record["checks"].items()]
+    lines.append("tables: " + ", ".join(f"{table} {rows}" for table, rows in record["row_counts"].items()))
+    lines.append(format_load_summary(loads))
+    return "\n".join(lines)

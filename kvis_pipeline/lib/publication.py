@@ -5,10 +5,12 @@ written as new files and then swapped in with a rename, so a reader holding the 
 open keeps reading the old publication, whole, and is never blocked.
 """
 
+import json
 import os
 import shutil
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,8 @@ DATABASE_NAME = "kvis.duckdb"
 PARQUET_LINK = "parquet"
 PARQUET_VERSIONS = ".parquet-versions"
 DATA_DOCS = "data_docs"  # Great Expectations' Data Docs of the latest validation
+RECORD = "publication.json"  # when, which waves, row counts and check results of the current publication
+CHECKS = "checks.json"  # written beside a staged publication by its checks
 
 
 STAGING = ".staging"
@@ -66,11 +70,42 @@ def staged_publication(publish_dir: Path, version: str) -> Publication:
 
 def swap_in(staged: Publication, publish_dir: Path) -> Publication:
     """Make a staged publication the current one: one rename for the database, one for the Parquet folder."""
+    record = _publication_record(staged)
     os.replace(staged.database, publish_dir / DATABASE_NAME)
     _swap_parquet_link(publish_dir, staged.parquet_dir)
+    _write_atomically(publish_dir / RECORD, json.dumps(record, indent=2, ensure_ascii=False))
     shutil.rmtree(staged.database.parent, ignore_errors=True)
     _remove_leftovers(publish_dir)
     return Publication(publish_dir / DATABASE_NAME, publish_dir / PARQUET_LINK, staged.row_counts)
+
+
+def record_checks(staged_database: Path, checks: dict) -> None:
+    """Keep a staged publication's check results with it, for the record written when it is swapped in."""
+    _write_atomically(staged_database.parent / CHECKS, json.dumps(checks, indent=2))
+
+
+def read_record(publish_dir: Path) -> dict | None:
+    path = publish_dir / RECORD
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _publication_record(staged: Publication) -> dict:
+    checks = staged.database.parent / CHECKS
+    with duckdb.connect(str(staged.database), read_only=True) as con:
+        waves = con.execute(f"SELECT wave, respondents FROM {PUBLISHED_SCHEMA}.national_response ORDER BY wave").fetchall()
+    return {
+        "published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "version": staged.parquet_dir.name,
+        "waves": {wave: {"respondents": respondents} for wave, respondents in waves},
+        "row_counts": staged.row_counts,
+        "checks": json.loads(checks.read_text()) if checks.exists() else {},
+    }
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    staged = path.with_name(f".{path.name}.tmp")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, path)
 
 
 def _write_publication(warehouse: Path, database: Path, parquet_dir: Path) -> dict[str, int]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from kvis_pipeline.lib.publication import DATA_DOCS
+from kvis_pipeline.lib.publication import DATA_DOCS, record_checks
 from kvis_pipeline.lib.publication_expectations import validate_publication
 from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.warehouse import connect
@@ -20,6 +20,7 @@ def great_expectations_check(settings: Settings, staged_database: Path) -> dg.As
     docs = settings.publish_dir / DATA_DOCS
     outcomes = validate_publication(staged_database, roster_clusters(settings), docs)
     failed = [o for o in outcomes if not o.success]
+    record_checks(staged_database, {"great_expectations": {"expectations": len(outcomes), "failed": len(failed)}})
     return dg.AssetCheckResult(
         check_name="great_expectations",
         passed=not failed,

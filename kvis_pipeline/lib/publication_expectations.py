@@ -16,6 +16,7 @@ import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
 UNIT_KEYS = {"cluster": ["wave", "cluster_id"], "specialty": ["wave", "specialty_code"], "national": ["wave"]}
 LEVELS = list(UNIT_KEYS)
@@ -44,10 +45,9 @@ def _results_suite(level: str) -> list[gxe.Expectation]:
                                                     ignore_row_if="either_value_is_missing"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ci_high", column_B="share_positive", or_equal=True,
                                                     ignore_row_if="either_value_is_missing"),
-        *(gxe.ExpectColumnValuesToBeNull(column=c, row_condition="suppressed==True", condition_parser="pandas")
+        *(gxe.ExpectColumnValuesToBeNull(column=c, row_condition=Column("suppressed") == True)
           for c in ["n_valid", "n_dont_know", "n_positive", "share_positive", "ci_low", "ci_high"]),
-        gxe.ExpectColumnValuesToNotBeNull(column="share_positive", row_condition="suppressed==False",
-                                          condition_parser="pandas"),
+        gxe.ExpectColumnValuesToNotBeNull(column="share_positive", row_condition=Column("suppressed") == False),
     ]
 
 
@@ -55,7 +55,7 @@ def _distribution_suite(level: str) -> list[gxe.Expectation]:
     return [
         _unique(UNIT_KEYS[level] + ["variable", "code"]),
         _fraction("share"),
-        gxe.ExpectColumnValuesToBeNull(column="n", row_condition="suppressed==True", condition_parser="pandas"),
+        gxe.ExpectColumnValuesToBeNull(column="n", row_condition=Column("suppressed") == True),
     ]
 
 

@@ -23,7 +23,7 @@ GX_CHECK = dg.AssetCheckSpec("great_expectations", asset=STAGED, blocking=True,
 )
 def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
     settings = kvis.settings()
-    staged = stage_publication(settings.warehouse, settings.publish_dir, version=context.run_id)
+    staged = stage_publication(settings.warehouse, settings.publish_dir, version=context.run.run_id)
     yield dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(staged.row_counts),
                                          "database": dg.MetadataValue.path(str(staged.database))})
     yield great_expectations_check(settings, staged.database)
@@ -42,7 +42,7 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
 )
 def published_marts(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg.MaterializeResult:
     settings = kvis.settings()
-    publication = swap_in(staged_publication(settings.publish_dir, context.run_id), settings.publish_dir)
+    publication = swap_in(staged_publication(settings.publish_dir, context.run.run_id), settings.publish_dir)
     context.log.info(f"published {len(publication.row_counts)} tables to {publication.database}")
     return dg.MaterializeResult(
         metadata={
