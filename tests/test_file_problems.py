@@ -17,6 +17,10 @@ def run_kvis(*args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
+def published_files(settings) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in settings.publish_dir.iterdir()}
+
+
 def replace_bytes(path, data: bytes) -> None:
     path.write_bytes(data)
 
@@ -45,6 +49,19 @@ BROKEN = {
         "dataset.csv", "Dataset column(s) that the Structure does not describe: s_14"),
     "described-variable-missing": (lambda s: drop_column(s / "dataset.csv", "s_12_7"), "dataset.csv",
                                    "missing from the Dataset: s_12_7"),
+    "truncated-structure": (
+        lambda s: replace_bytes(s / "structure.csv", (s / "structure.csv").read_bytes()[:2000]), "dataset.csv",
+        "Dataset column(s) that the Structure does not describe: s_4_5"),
+    "utf16-without-bom": (
+        lambda s: replace_bytes(s / "labels.csv", (s / "labels.csv").read_bytes().decode("cp1252").encode("utf-16-le")),
+        "labels.csv", "NUL bytes"),
+    "labels-without-codes": (
+        lambda s: replace_bytes(s / "labels.csv", b"\r\n".join(line for line in (s / "labels.csv").read_bytes()
+                                                               .split(b"\r\n") if not line.startswith(b"s_3;"))),
+        "labels.csv", "Labels lists no answer codes for s_3"),
+    "surplus-fields": (
+        lambda s: replace_bytes(s / "dataset.csv", (s / "dataset.csv").read_bytes().replace(b"\r\n", b"\r\n;", 1)),
+        "dataset.csv", "rows have more fields than the header"),
     "missing-roster": (lambda s: (s.parent / "klyngeoversigt.csv").unlink(), "klyngeoversigt.csv", "the file is missing"),
     "roster-wrong-header": (
         lambda s: replace_bytes(s.parent / "klyngeoversigt.csv", "\ufeffid;navn\r\n1;x\r\n".encode()),
@@ -66,6 +83,9 @@ def test_file_problem_stops_the_run_with_one_clear_line(settings, case):
     load_roster(settings, "2025")
     load_survey(settings, "2025", TEST_KEY)
     before = warehouse_tables(settings)
+    settings.publish_dir.mkdir()
+    (settings.publish_dir / "kvis.duckdb").write_bytes(b"the previous publication")
+    publication = published_files(settings)
 
     break_it, file_name, problem = BROKEN[case]
     break_it(settings.wave_dir("2025") / "survey")
@@ -76,6 +96,7 @@ def test_file_problem_stops_the_run_with_one_clear_line(settings, case):
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith("kvis: ") and file_name in errors[0] and problem in errors[0], errors[0]
     assert "Traceback" not in result.stderr + result.stdout
+    assert published_files(settings) == publication, "the publication changed"
     after = warehouse_tables(settings)
     assert before.keys() == after.keys()
     for table in before:

@@ -89,6 +89,9 @@ def parse_delimited(path: Path, text: str, delimiter: str, header: bool) -> pd.D
         raise InputFileError(path, "the file is empty") from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputFileError(path, f"the file is not valid delimited text: {_first_line(exc)}") from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes surplus leading fields of every row as an index instead of failing
+        raise InputFileError(path, "the file is not valid delimited text: rows have more fields than the header")
     return frame
 
 

@@ -88,7 +88,15 @@ class Questionnaire:
         questionnaire = cls(tuple(variables))
         questionnaire._check_unique(bundle.paths["Structure"])
         questionnaire._check_dataset_columns(bundle)
+        questionnaire._check_labels(bundle.paths["Labels"])
         return questionnaire
+
+    def _check_labels(self, path: Path) -> None:
+        """A single-choice variable whose codes Labels does not list could only ever be quarantined whole."""
+        unlabelled = [v.name for v in self.variables
+                      if v.question_type == "Closed" and v.sub_type == "Single" and not v.codes]
+        if unlabelled:
+            raise InputFileError(path, f"Labels lists no answer codes for {', '.join(unlabelled)}")
 
     def _check_unique(self, path: Path) -> None:
         for attribute in ("name", "column"):

@@ -141,6 +141,9 @@ def find_row_problems(frame: pd.DataFrame, rules: list[RowRule]) -> pd.DataFrame
     unexpected = failures[~failures["check"].isin(by_name)]
     if not unexpected.empty:
         raise RuntimeError(f"pandera reported failures outside the row rules: {unexpected.head().to_dict('records')}")
+    broken = failures[failures["index"].isna()]
+    if not broken.empty:  # a check that raised instead of judging rows: a bug, not a data problem
+        raise RuntimeError(f"row rule(s) failed to run: {sorted(set(broken['check']))}")
     hits = failures[["check", "index"]].drop_duplicates()
     records = []
     for check, index in hits.itertuples(index=False):
