@@ -140,3 +140,28 @@ def test_one_broken_wave_does_not_stop_the_others(settings):
     assert result.returncode == 1
     assert "2026/survey/structure.csv: the Structure file of the export is missing" in result.stderr
     assert "2025/survey/dataset.csv       984       984" in result.stdout
+
+
+VARIANTS = {
+    "utf8-bom": lambda data: b"\xef\xbb\xbf" + data.decode("cp1252").encode("utf-8"),
+    "lf-line-endings": lambda data: data.replace(b"\r\n", b"\n"),
+    "utf16-bom-crlf": lambda data: data.decode("cp1252").encode("utf-16"),
+    "no-final-newline": lambda data: data.rstrip(b"\r\n"),
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_encoding_and_line_ending_variants_load_the_same_rows(settings, variant):
+    survey = land_reference(settings)
+    load_roster(settings, "2025")
+    load_survey(settings, "2025", TEST_KEY)
+    expected = warehouse_tables(settings)
+    for name in ("dataset.csv", "labels.csv", "structure.csv"):
+        path = survey / name
+        path.write_bytes(VARIANTS[variant](path.read_bytes()))
+    load_survey(settings, "2025", TEST_KEY)
+    actual = warehouse_tables(settings)
+    for table in ("raw.survey_respondents", "raw.survey_answers", "raw.survey_labels", "raw.survey_structure",
+                  "restricted.free_text_answers"):
+        assert expected[table].drop(columns=["source_file"], errors="ignore").equals(
+            actual[table].drop(columns=["source_file"], errors="ignore")), table
