@@ -148,7 +148,7 @@ def test_readers_of_the_old_publication_are_not_blocked_nor_shown_a_mix(publishe
     old_parquet.seek(0)
     assert old_parquet.read(4) == b"PAR1"  # the old file is still whole for whoever had it open
     old_parquet.close()
-    assert sorted(p.name for p in publish_dir.iterdir()) == [".parquet-versions", "kvis.duckdb", "parquet"]
+    assert sorted(p.name for p in publish_dir.iterdir()) == [".parquet-versions", "kvis.duckdb", "parquet", "publication.json"]
 
 
 def test_a_failed_publication_leaves_the_previous_one_untouched(published, tmp_path):
@@ -163,7 +163,7 @@ def test_a_failed_publication_leaves_the_previous_one_untouched(published, tmp_p
 
     after = database_tables(publish_dir / "kvis.duckdb")
     assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)
-    assert sorted(p.name for p in publish_dir.iterdir()) == [".parquet-versions", "kvis.duckdb", "parquet"]
+    assert sorted(p.name for p in publish_dir.iterdir()) == [".parquet-versions", "kvis.duckdb", "parquet", "publication.json"]
     assert len(list((publish_dir / ".parquet-versions").iterdir())) == 1
 
 

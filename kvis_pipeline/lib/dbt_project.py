@@ -9,6 +9,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+from filelock import FileLock
 
 from kvis_pipeline.lib.settings import Settings
 
@@ -38,9 +39,16 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     tests need it too, from a virtual environment that may not be activated.
     """
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_change(Path(project.project_dir)):
-        dbt_cli().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    if _is_stale(manifest, Path(project.project_dir)):
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(manifest.with_name(".parse.lock"))):  # processes starting together parse once
+            if _is_stale(manifest, Path(project.project_dir)):
+                dbt_cli().cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return manifest
+
+
+def _is_stale(manifest: Path, project_dir: Path) -> bool:
+    return not manifest.exists() or manifest.stat().st_mtime < _newest_source_change(project_dir)
 
 
 class KvisDbtTranslator(DagsterDbtTranslator):
