@@ -16,6 +16,13 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="materialise every wave found in the landing folder")
     run.add_argument("--wave", action="append", help="only this wave (repeatable)")
     run.add_argument("--verbose", action="store_true", help="show Dagster's event log")
+    run.add_argument("--no-reports", action="store_true", help="publish only; render no fact sheets or cluster packages")
+    report = commands.add_parser(
+        "report", help="render fact sheets and cluster packages from the publication (all, or one specialty/cluster)")
+    report.add_argument("--wave", help="the wave (default: the latest published)")
+    report.add_argument("--specialty", action="append", help="only this specialty, by code or name (repeatable)")
+    report.add_argument("--cluster", action="append", type=int, help="only this cluster id (repeatable)")
+    report.add_argument("--verbose", action="store_true", help="show Dagster's event log")
     commands.add_parser("status", help="show the current publication: when, which waves, rows, check results")
     generate = commands.add_parser("generate-reference", help="write the reference wave 2025 to the landing folder")
     generate.add_argument("--out", type=Path, help="wave folder to write (default <landing>/2025)")
@@ -27,18 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if args.command == "run":
-            return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL")
+            return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL", reports=not args.no_reports)
+        if args.command == "report":
+            return _report(settings, args.wave, args.specialty, args.cluster, "INFO" if args.verbose else "CRITICAL")
         if args.command == "status":
             return _status(settings)
         if args.command == "generate-reference":
             return _generate(settings, args.out, args.form)
-    except (InputFileError, ValueError) as error:
+    except (InputFileError, ValueError, FileNotFoundError) as error:
         print(f"kvis: {error}", file=sys.stderr)
         return 2
     return 1
 
 
-def _run(settings: Settings, only: list[str] | None, log_level: str) -> int:
+def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bool = True) -> int:
     from kvis_pipeline.lib.load_report import format_load_summary, format_publication, load_summary
     from kvis_pipeline.lib.orchestration import materialise_waves
 
@@ -64,9 +73,54 @@ def _run(settings: Settings, only: list[str] | None, log_level: str) -> int:
     )
     if loaded:
         print(format_publication(settings.publish_dir))
+    if loaded and reports:
+        failures |= _render_reports(settings, loaded, log_level)
     for error in failures.values():
         print(f"kvis: {error}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _render_reports(settings: Settings, waves: list[str], log_level: str) -> dict[str, Exception]:
+    from kvis_pipeline.defs.reports.jobs import REPORT_JOB_NAME
+    from kvis_pipeline.lib.load_report import format_reports
+    from kvis_pipeline.lib.orchestration import materialise_waves
+
+    started = time.perf_counter()
+    failures = materialise_waves(waves, log_level, job_name=REPORT_JOB_NAME)
+    print(format_reports(settings.publish_dir, [w for w in waves if w not in failures], time.perf_counter() - started))
+    return {f"{wave} (reports)": error for wave, error in failures.items()}
+
+
+def _report(settings: Settings, wave: str | None, specialties: list[str] | None, clusters: list[int] | None,
+            log_level: str) -> int:
+    from kvis_pipeline.lib.publication import DATABASE_NAME
+    from kvis_pipeline.lib.reports.produce import CLUSTER_PACKAGES, FACT_SHEETS, render_family, specialty_codes
+    from kvis_pipeline.lib.reports.published_data import published_waves
+
+    database = settings.publish_dir / DATABASE_NAME
+    if not database.exists():
+        print(f"kvis: nothing published yet in {settings.publish_dir}; run `kvis run` first", file=sys.stderr)
+        return 2
+    waves = published_waves(database)
+    wave = wave or waves[-1]
+    if wave not in waves:
+        print(f"kvis: wave {wave} is not published; published: {', '.join(waves)}", file=sys.stderr)
+        return 2
+    if not specialties and not clusters:
+        os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute()))
+        failures = _render_reports(settings, [wave], log_level)
+        for error in failures.values():
+            print(f"kvis: {error}", file=sys.stderr)
+        return 1 if failures else 0
+    written = []
+    if specialties:
+        codes = specialty_codes(database, wave, specialties)
+        written += render_family(settings.publish_dir, wave, FACT_SHEETS, settings.min_cell, only=codes).written
+    if clusters:
+        written += render_family(settings.publish_dir, wave, CLUSTER_PACKAGES, settings.min_cell, only=clusters).written
+    for path in written:
+        print(path)
+    return 0
 
 
 def _status(settings: Settings) -> int:

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,21 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KVIS_PSEUDONYM_KEY", TEST_KEY.decode())
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.delenv("KVIS_MIN_CELL", raising=False)
+
+
+def reference_site(root: Path) -> dict[str, str]:
+    """A site of its own under root with the reference wave landed; the environment a `kvis` process needs there."""
+    shutil.copytree(REFERENCE_LANDING, root / "landing" / "2025")
+    env = {
+        **os.environ,
+        "KVIS_LANDING_DIR": str(root / "landing"),
+        "KVIS_WAREHOUSE": str(root / "warehouse" / "kvis.duckdb"),
+        "KVIS_PUBLISH_DIR": str(root / "published"),
+        "KVIS_PSEUDONYM_KEY": TEST_KEY.decode(),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+    env.pop("KVIS_MIN_CELL", None)
+    return env
 
 
 @pytest.fixture

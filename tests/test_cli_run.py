@@ -15,7 +15,7 @@ def kvis(*args: str) -> subprocess.CompletedProcess:
 
 def test_run_loads_the_reference_wave_and_prints_a_summary_per_file(settings):
     land_reference(settings)
-    result = kvis("run")
+    result = kvis("run", "--no-reports")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["wave", "file", "received", "accepted", "quarantined", "duplicates"]
@@ -25,7 +25,7 @@ def test_run_loads_the_reference_wave_and_prints_a_summary_per_file(settings):
     first_published = database_tables(settings.publish_dir / "kvis.duckdb")
     assert len(first["raw.survey_respondents"]) == 984
 
-    again = kvis("run")
+    again = kvis("run", "--no-reports")
     assert again.returncode == 0, again.stderr
     second = warehouse_tables(settings)
     for table in first:
@@ -38,7 +38,7 @@ def test_run_loads_the_reference_wave_and_prints_a_summary_per_file(settings):
 
 
 def test_run_without_waves_says_so(settings):
-    result = kvis("run")
+    result = kvis("run", "--no-reports")
     assert result.returncode == 2
     assert f"kvis: no wave folders in {settings.landing_dir}" in result.stderr
 
@@ -46,7 +46,7 @@ def test_run_without_waves_says_so(settings):
 def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
     land_reference(settings, "2025")
     land_reference(settings, "2026")
-    assert kvis("run").returncode == 0
+    assert kvis("run", "--no-reports").returncode == 0
     published = settings.publish_dir / "kvis.duckdb"
     both = database_tables(published)
     results = both["marts.specialty_results"]
@@ -55,11 +55,11 @@ def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
     assert first.equals(second)  # the same export gives the same results whatever the wave is called
 
     shutil.rmtree(settings.wave_dir("2026") / "survey")
-    rerun = kvis("run", "--wave", "2026")
+    rerun = kvis("run", "--no-reports", "--wave", "2026")
     assert rerun.returncode == 1 and "2026" in rerun.stderr  # a wave whose export is gone fails ...
     assert database_tables(published)["marts.specialty_results"].equals(results)  # ... and publishes nothing
 
-    only_2025 = kvis("run", "--wave", "2025")
+    only_2025 = kvis("run", "--no-reports", "--wave", "2025")
     assert only_2025.returncode == 0, only_2025.stderr
     after = database_tables(published)
     for table, frame in both.items():

@@ -89,7 +89,7 @@ def test_file_problem_stops_the_run_with_one_clear_line(settings, case):
 
     break_it, file_name, problem = BROKEN[case]
     break_it(settings.wave_dir("2025") / "survey")
-    result = run_kvis("run")
+    result = run_kvis("run", "--no-reports")
 
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.strip()]
@@ -111,7 +111,7 @@ def test_missing_excel_sheet_names_the_workbook_and_sheet(settings):
     book = openpyxl.load_workbook(workbook)
     del book["Structure"]
     book.save(workbook)
-    result = run_kvis("run")
+    result = run_kvis("run", "--no-reports")
     assert result.returncode == 1
     assert f"{workbook}: the sheet 'Structure' is missing" in result.stderr
 
@@ -119,7 +119,7 @@ def test_missing_excel_sheet_names_the_workbook_and_sheet(settings):
 def test_a_file_that_is_not_a_workbook_is_reported(settings):
     survey = land_sample(settings, "xlsx")
     (survey / "export.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
-    result = run_kvis("run")
+    result = run_kvis("run", "--no-reports")
     assert result.returncode == 1
     assert "export.xlsx: is not a readable Excel workbook" in result.stderr
 
@@ -127,7 +127,7 @@ def test_a_file_that_is_not_a_workbook_is_reported(settings):
 def test_csv_and_excel_side_by_side_is_refused(settings):
     survey = land_sample(settings, "eu")
     shutil.copy(SAMPLE_FORMS["xlsx"], survey)
-    result = run_kvis("run")
+    result = run_kvis("run", "--no-reports")
     assert result.returncode == 1
     assert "holds both an Excel export and CSV files" in result.stderr
 
@@ -136,7 +136,7 @@ def test_one_broken_wave_does_not_stop_the_others(settings):
     land_reference(settings, "2025")
     land_sample(settings, "eu", "2026")
     (settings.wave_dir("2026") / "survey" / "structure.csv").unlink()
-    result = run_kvis("run")
+    result = run_kvis("run", "--no-reports")
     assert result.returncode == 1
     assert "2026/survey/structure.csv: the Structure file of the export is missing" in result.stderr
     assert "2025/survey/dataset.csv       984       984" in result.stdout

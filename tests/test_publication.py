@@ -1,6 +1,5 @@
 """`kvis run` on the reference wave publishes the marts, and only they, with the fact sheet's figures."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REFERENCE_LANDING, REPO, TEST_KEY
+from conftest import REPO, reference_site
 from helpers import database_tables, read_eu_dataset
 from kvis_pipeline.lib.publication import publish_marts
 
@@ -24,17 +23,8 @@ SPEC_TABLES = {
 def published(tmp_path_factory) -> Path:
     """One run of the whole pipeline, as an operator runs it, shared by this module's tests."""
     root = tmp_path_factory.mktemp("reference")
-    shutil.copytree(REFERENCE_LANDING, root / "landing" / "2025")
-    env = {
-        **os.environ,
-        "KVIS_LANDING_DIR": str(root / "landing"),
-        "KVIS_WAREHOUSE": str(root / "warehouse" / "kvis.duckdb"),
-        "KVIS_PUBLISH_DIR": str(root / "published"),
-        "KVIS_PSEUDONYM_KEY": TEST_KEY.decode(),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
-    env.pop("KVIS_MIN_CELL", None)
-    result = subprocess.run([sys.executable, "-m", "kvis_pipeline.cli", "run"], env=env, capture_output=True,
+    env = reference_site(root)
+    result = subprocess.run([sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"], env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return root

@@ -57,3 +57,15 @@ def format_status(publish_dir: Path) -> str | None:
     lines.append("tables: " + ", ".join(f"{table} {rows}" for table, rows in record["row_counts"].items()))
     lines.append(format_load_summary(loads))
     return "\n".join(lines)
+
+
+def format_reports(publish_dir: Path, waves: list[str], seconds: float) -> str:
+    """How many fact sheets and cluster packages each wave has on disk, and where."""
+    from kvis_pipeline.lib.reports.produce import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
+
+    counts = []
+    for wave in waves:
+        per_family = [f"{len(list(reports_dir(publish_dir, family).glob(f'{wave}-*.pdf')))} {family}"
+                      for family in (FACT_SHEETS, CLUSTER_PACKAGES)]
+        counts.append(f"wave {wave}: " + " and ".join(per_family))
+    return (f"reports in {publish_dir / 'reports'}/ (HTML and PDF), {seconds:.1f} s: " + "; ".join(counts))

@@ -22,8 +22,8 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str, Exception]:
-    """Run the wave job for each wave; returns the failure of each wave that failed.
+def materialise_waves(waves: list[str], log_level: str = "CRITICAL", job_name: str | None = None) -> dict[str, Exception]:
+    """Run the wave job (or another job partitioned by wave) for each wave; returns the failure of each that failed.
 
     Dagster's own log and dbt's output stay in the run's event log (and on the console with log_level=INFO).
     """
@@ -31,7 +31,7 @@ def materialise_waves(waves: list[str], log_level: str = "CRITICAL") -> dict[str
     from kvis_pipeline.defs.pipeline.jobs import WAVE_JOB_NAME
     from kvis_pipeline.definitions import defs
 
-    job = defs().resolve_job_def(WAVE_JOB_NAME)
+    job = defs().resolve_job_def(job_name or WAVE_JOB_NAME)
     with dagster_instance() as instance:
         known = set(instance.get_dynamic_partitions(wave_partitions.name))
         instance.add_dynamic_partitions(wave_partitions.name, [w for w in waves if w not in known])

@@ -1,0 +1,1 @@
+"""Danish fact sheets and cluster packages rendered from the published marts."""
