@@ -215,7 +215,7 @@ def build_marts(warehouse: Path, target: Path, min_cell: int) -> None:
     assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(first=waves("2025"), second=waves("2026"), min_cell=st.integers(1, 6))
 def test_marts_equal_an_independent_computation(first, second, min_cell):
     with tempfile.TemporaryDirectory() as tmp:

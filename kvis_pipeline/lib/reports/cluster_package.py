@@ -12,7 +12,7 @@ COMPARISON = {"above": "sikkert over", "below": "sikkert under", "not_different"
 # (heading, variable names or prefixes, whether to chart it) in the order of the fact sheet
 SECTIONS = [
     ("Nøgletal", ["s_1", "s_3", "s_6", "s_7", "s_10"], True),
-    ("Engagement i klyngearbejdet", ["s_2_"], True),
+    ("Engagement i klyngearbejdet", ["s_2_"], False),
     ("Hvad er vigtigt for jer?", ["s_4_"], False),
     ("Hvad oplever I på møderne?", ["s_5_"], False),
     ("Barrierer for at bruge data", ["s_8_"], False),

@@ -75,13 +75,14 @@ def render_family(
 
 def specialty_codes(database: Path, wave: str, names_or_codes: list[str]) -> list[int]:
     """'11', 'Psykiatri' or 'psykiatri' -> 11; an unknown one is an error that lists the published specialties."""
-    specialties = read_published_wave(database, wave).specialty_response
-    by_name = {slugify(name): int(code) for code, name in zip(specialties["specialty_code"], specialties["specialty_name"])}
+    specialties = read_published_wave(database, wave).specialty_response.sort_values("specialty_code")
+    names = dict(zip(specialties["specialty_code"].astype(int), specialties["specialty_name"]))
+    by_slug = {slugify(name): code for code, name in names.items()}
     codes = []
     for wanted in names_or_codes:
-        code = int(wanted) if wanted.isdigit() else by_name.get(slugify(wanted))
-        if code is None or code not in by_name.values():
-            known = ", ".join(f"{c} {n}" for n, c in sorted(by_name.items(), key=lambda item: item[1]))
+        code = int(wanted) if wanted.isdigit() else by_slug.get(slugify(wanted))
+        if code not in names:
+            known = ", ".join(f"{code} {name}" for code, name in names.items())
             raise ValueError(f"no published specialty {wanted!r} in wave {wave}; published: {known}")
         codes.append(code)
     return codes
