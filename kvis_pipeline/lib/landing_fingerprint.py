@@ -1,7 +1,6 @@
 """A wave's landing files summed up by their content: the same files again give the same fingerprint."""
 
 import hashlib
-from pathlib import Path
 
 from kvis_pipeline.lib.settings import Settings
 
