@@ -103,7 +103,7 @@ def test_the_psychiatry_fact_sheet_states_the_seed_figures_in_html_and_pdf(site)
         missing = [figure for figure in SEED_FIGURES if figure not in text]
         assert not missing, missing
         assert "Klyngearbejdet i Psykiatri" in text
-    assert "Side 1 af 4" in pdf_text(sheet.with_suffix(".pdf"))  # the page footer: the style sheet took effect
+    assert re.search(r"Side 1 af \d", pdf_text(sheet.with_suffix(".pdf")))  # the page footer: the style sheet took effect
     assert 'font-family: "DejaVu Sans"' in sheet.with_suffix(".html").read_text(encoding="utf-8")  # not escaped
 
 
