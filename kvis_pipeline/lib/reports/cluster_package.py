@@ -6,8 +6,9 @@ from kvis_pipeline.lib.reports import charts
 from kvis_pipeline.lib.reports.danish import SUPPRESSED, number, pct, sentence
 from kvis_pipeline.lib.reports.fact_sheet import priority_against_delivery, question_text
 from kvis_pipeline.lib.reports.published_data import PublishedWave
-from kvis_pipeline.lib.reports.units import Unit, cluster, item_label, nation, specialty
+from kvis_pipeline.lib.reports.units import NATION, Unit, cluster, item_label, nation, specialty
 
+COLUMNS = ["Klyngen", "Specialet", NATION]
 COMPARISON = {"above": "sikkert over", "below": "sikkert under", "not_different": "ingen sikker forskel"}
 # (heading, variable names or prefixes, whether to chart it) in the order of the fact sheet
 SECTIONS = [
@@ -30,7 +31,7 @@ def cluster_package(data: PublishedWave, cluster_id: int, min_cell: int) -> dict
         "subtitle": f"Klyngepakke · {response['specialty_name']} · {response['region']}",
         "wave": data.wave,
         "participation": _participation(data, response),
-        "columns": ["Klyngen", "Specialet", units[2].name],
+        "columns": COLUMNS,
         "all_suppressed": bool(units[0].results["suppressed"].all()),
         "sections": [s for s in sections if s["rows"]],
         "expectations": priority_against_delivery(data, units[0]),
@@ -54,11 +55,10 @@ def _participation(data: PublishedWave, response: pd.Series) -> str:
 
 def _section(data: PublishedWave, heading: str, variables: list[str], units: list[Unit], chart: bool) -> dict:
     rows = [_row(data, variable, units) for variable in variables]
-    series = ["Klyngen", "Specialet", units[2].name]
     bars = pd.DataFrame([
         {"label": row["label"], "series": name, "share": unit.share(row["variable"]),
          "suppressed": unit.suppressed(row["variable"])}
-        for row in rows for name, unit in zip(series, units)
+        for row in rows for name, unit in zip(COLUMNS, units)
     ])
     single_question = len({data.item(v)["question_name"] for v in variables}) == 1 and len(variables) > 1
     return {
@@ -66,7 +66,7 @@ def _section(data: PublishedWave, heading: str, variables: list[str], units: lis
         "question": question_text(data, variables) if single_question else "",
         "answer": _answer(data, variables[0]) if single_question else "",
         "rows": rows,
-        "chart": charts.to_svg(charts.grouped_bars(bars, series)) if rows and chart else "",
+        "chart": charts.to_svg(charts.grouped_bars(bars, COLUMNS)) if rows and chart else "",
     }
 
 

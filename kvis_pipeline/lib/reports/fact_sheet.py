@@ -92,7 +92,7 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
         text = (f"{pct(share)} af respondenterne vurderer, at klyngearbejdet i høj eller meget høj grad "
                 f"understøtter kvalitetsarbejdet i speciallægepraksis")
         if results["clusters_published"] >= 2:
-            text += f", med variation mellem klyngerne fra {percent_range(results)} pct."
+            text += f", med variation mellem klyngerne fra {_percent_range(results)} pct."
         else:
             text += ". Variationen mellem klyngerne kan ikke vises, da færre end to klynger har svar nok"
         sentences.append(sentence(text))
@@ -120,7 +120,7 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
     }
 
 
-def percent_range(results: pd.Series) -> str:
+def _percent_range(results: pd.Series) -> str:
     return f"{percent(results['cluster_min'])} til {percent(results['cluster_max'])}"
 
 
