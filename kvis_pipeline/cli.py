@@ -94,7 +94,8 @@ def _render_reports(settings: Settings, waves: list[str], log_level: str) -> dic
 def _report(settings: Settings, wave: str | None, specialties: list[str] | None, clusters: list[int] | None,
             log_level: str) -> int:
     from kvis_pipeline.lib.publication import DATABASE_NAME
-    from kvis_pipeline.lib.reports.produce import CLUSTER_PACKAGES, FACT_SHEETS, render_family, specialty_codes
+    from kvis_pipeline.lib.reports.families import CLUSTER_PACKAGES, FACT_SHEETS
+    from kvis_pipeline.lib.reports.produce import render_family, specialty_codes
     from kvis_pipeline.lib.reports.published_data import published_waves
 
     database = settings.publish_dir / DATABASE_NAME

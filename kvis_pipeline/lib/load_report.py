@@ -61,7 +61,7 @@ def format_status(publish_dir: Path) -> str | None:
 
 def format_reports(publish_dir: Path, waves: list[str], seconds: float) -> str:
     """How many fact sheets and cluster packages each wave has on disk, and where."""
-    from kvis_pipeline.lib.reports.produce import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
+    from kvis_pipeline.lib.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
 
     counts = []
     for wave in waves:

@@ -1,7 +1,7 @@
 import dagster as dg
 
 from kvis_pipeline.lib.partitions import wave_partitions
-from kvis_pipeline.lib.reports.produce import CLUSTER_PACKAGES, FACT_SHEETS, render_family, reports_dir
+from kvis_pipeline.lib.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
 from kvis_pipeline.lib.settings import Settings
 
 REPORTS_GROUP = "reports"
@@ -20,6 +20,8 @@ def _report_family(family: str, name: str, description: str) -> dg.AssetsDefinit
         description=description,
     )
     def report_family(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        from kvis_pipeline.lib.reports.produce import render_family  # WeasyPrint and Altair load only to render
+
         # Settings only, not the kvis resource: reports read the publication and must not hold the warehouse lock.
         settings = Settings.from_env()
         summary = render_family(settings.publish_dir, context.partition_key, family, settings.min_cell)

@@ -13,13 +13,11 @@ from slugify import slugify
 
 from kvis_pipeline.lib.publication import DATABASE_NAME
 from kvis_pipeline.lib.reports.cluster_package import cluster_package
+from kvis_pipeline.lib.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, REPORTS, reports_dir
 from kvis_pipeline.lib.reports.fact_sheet import fact_sheet
 from kvis_pipeline.lib.reports.published_data import PublishedWave, read_published_wave
 from kvis_pipeline.lib.reports.render import render_html, write_report
 
-REPORTS = "reports"
-FACT_SHEETS = "faktaark"
-CLUSTER_PACKAGES = "klynger"
 FINGERPRINTS = ".fingerprints.json"  # per family and wave: what the files on disk were rendered from
 
 
@@ -40,10 +38,6 @@ class ReportSummary:
     @property
     def reports(self) -> int:
         return len(self.written) + self.unchanged
-
-
-def reports_dir(publish_dir: Path, family: str) -> Path:
-    return publish_dir / REPORTS / family
 
 
 def render_family(
