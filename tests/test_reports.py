@@ -87,8 +87,8 @@ def test_the_reference_wave_yields_a_fact_sheet_per_specialty_and_a_package_per_
     clusters = published(site, "SELECT count(*) FROM marts.cluster_response WHERE wave = '2025'")[0][0]
     assert (specialties, clusters) == (14, 73)
     for family, expected in (("faktaark", 14), ("klynger", 73)):
-        folder = site["published"] / "reports" / family
-        html, pdf = sorted(folder.glob("2025-*.html")), sorted(folder.glob("2025-*.pdf"))
+        folder = site["published"] / "reports" / family / "2025"
+        html, pdf = sorted(folder.glob("*.html")), sorted(folder.glob("*.pdf"))
         assert len(html) == len(pdf) == expected
         assert [p.stem for p in html] == [p.stem for p in pdf]
         for path in pdf:
@@ -98,7 +98,7 @@ def test_the_reference_wave_yields_a_fact_sheet_per_specialty_and_a_package_per_
 
 
 def test_the_psychiatry_fact_sheet_states_the_seed_figures_in_html_and_pdf(site):
-    sheet = site["published"] / "reports" / "faktaark" / "2025-psykiatri"
+    sheet = site["published"] / "reports" / "faktaark" / "2025" / "psykiatri"
     for text in (html_text(sheet.with_suffix(".html")), pdf_text(sheet.with_suffix(".pdf"))):
         missing = [figure for figure in SEED_FIGURES if figure not in text]
         assert not missing, missing
@@ -121,14 +121,14 @@ def test_every_fact_sheet_states_its_own_specialty_figures(site):
 
 
 def _sheet(site: dict, specialty: str) -> Path:
-    return site["published"] / "reports" / "faktaark" / f"2025-{slugify(specialty)}.html"
+    return site["published"] / "reports" / "faktaark" / "2025" / f"{slugify(specialty)}.html"
 
 
 def test_a_suppressed_cluster_cell_shows_no_number(site):
     cluster_id, variable = published(site, """
         SELECT cluster_id, min(variable) FILTER (WHERE suppressed) FROM marts.cluster_results WHERE wave = '2025'
         GROUP BY cluster_id HAVING bool_or(suppressed) AND NOT bool_and(suppressed) ORDER BY cluster_id LIMIT 1""")[0]
-    package = next((site["published"] / "reports" / "klynger").glob(f"2025-{cluster_id:03d}-*.html"))
+    package = next((site["published"] / "reports" / "klynger" / "2025").glob(f"{cluster_id:03d}-*.html"))
     row = re.search(rf'<tr data-variable="{variable}">(.*?)</tr>', package.read_text(encoding="utf-8"), re.S).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert cells[1] == "for få svar"  # the cluster's own cell
@@ -143,7 +143,7 @@ def test_a_suppressed_cluster_cell_shows_no_number(site):
 
 
 def test_a_pdf_page_renders_to_a_picture_that_is_not_blank(site):
-    pdf = pypdfium2.PdfDocument(str(site["published"] / "reports" / "faktaark" / "2025-psykiatri.pdf"))
+    pdf = pypdfium2.PdfDocument(str(site["published"] / "reports" / "faktaark" / "2025" / "psykiatri.pdf"))
     for index in (0, 1):
         image = pdf[index].render(scale=1).to_pil().convert("RGB")
         pixels = list(image.getdata())
@@ -155,7 +155,7 @@ def test_a_pdf_page_renders_to_a_picture_that_is_not_blank(site):
 
 def test_reports_read_the_publication_only_and_one_unit_can_be_asked_for(site):
     folder = site["published"] / "reports"
-    before = {p: p.stat().st_mtime_ns for p in folder.rglob("2025-*")}
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*.*")}
     warehouse = Path(site["env"]["KVIS_WAREHOUSE"])
     hidden = warehouse.with_name("elsewhere.duckdb")
     warehouse.rename(hidden)
@@ -166,7 +166,7 @@ def test_reports_read_the_publication_only_and_one_unit_can_be_asked_for(site):
     assert result.returncode == 0, result.stderr
     written = {Path(line) for line in result.stdout.split()}
     assert sorted(p.name for p in written) == sorted(
-        ["2025-psykiatri.html", "2025-psykiatri.pdf"] + [p.name for p in folder.rglob("2025-005-*")])
+        ["psykiatri.html", "psykiatri.pdf"] + [p.name for p in folder.glob("klynger/2025/005-*")])
     changed = {p for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
     assert changed == written
 
@@ -179,11 +179,11 @@ def test_asking_for_an_unknown_specialty_says_which_exist(site):
 
 def test_rendering_again_with_nothing_changed_rewrites_nothing(site):
     folder = site["published"] / "reports"
-    before = {p: p.stat().st_mtime_ns for p in folder.rglob("2025-*")}
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*.*")}
     result = kvis(site["env"], "report")
     assert result.returncode == 0, result.stderr
     assert "14 faktaark and 73 klynger" in result.stdout
-    assert {p: p.stat().st_mtime_ns for p in folder.rglob("2025-*")} == before
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*.*")} == before
 
 
 def test_report_assets_follow_the_publication_and_stay_out_of_the_wave_job():

@@ -65,7 +65,7 @@ def format_reports(publish_dir: Path, waves: list[str], seconds: float) -> str:
 
     counts = []
     for wave in waves:
-        per_family = [f"{len(list(reports_dir(publish_dir, family).glob(f'{wave}-*.pdf')))} {family}"
+        per_family = [f"{len(list(reports_dir(publish_dir, family, wave).glob('*.pdf')))} {family}"
                       for family in (FACT_SHEETS, CLUSTER_PACKAGES)]
         counts.append(f"wave {wave}: " + " and ".join(per_family))
     return (f"reports in {publish_dir / 'reports'}/ (HTML and PDF), {seconds:.1f} s: " + "; ".join(counts))

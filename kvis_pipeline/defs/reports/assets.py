@@ -31,7 +31,7 @@ def _report_family(family: str, name: str, description: str) -> dg.AssetsDefinit
             "reports": summary.reports,
             "rendered": len(summary.written) // 2,
             "unchanged": summary.unchanged,
-            "folder": dg.MetadataValue.path(str(reports_dir(settings.publish_dir, family))),
+            "folder": dg.MetadataValue.path(str(reports_dir(settings.publish_dir, family, summary.wave))),
         })
 
     return report_family
@@ -39,10 +39,11 @@ def _report_family(family: str, name: str, description: str) -> dg.AssetsDefinit
 
 fact_sheets = _report_family(
     FACT_SHEETS, "faktaark",
-    "One Danish fact sheet per specialty (HTML and PDF) in <KVIS_PUBLISH_DIR>/reports/faktaark/, from the publication.",
+    "One Danish fact sheet per specialty (HTML and PDF) in <KVIS_PUBLISH_DIR>/reports/faktaark/<wave>/, from the "
+    "publication.",
 )
 cluster_packages = _report_family(
     CLUSTER_PACKAGES, "klyngepakker",
-    "One Danish cluster package per cluster (HTML and PDF) in <KVIS_PUBLISH_DIR>/reports/klynger/: the cluster "
+    "One Danish cluster package per cluster (HTML and PDF) in <KVIS_PUBLISH_DIR>/reports/klynger/<wave>/: the cluster "
     "beside its specialty and the nation, suppressed cells shown as suppressed.",
 )

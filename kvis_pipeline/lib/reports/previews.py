@@ -15,8 +15,8 @@ def page_png(pdf: Path, page: int, target: Path, scale: float = 1.4) -> Path:
 def main(publish_dir: Path = Path("data/published"), docs: Path = Path("docs")) -> None:
     reports = publish_dir / "reports"
     docs.mkdir(exist_ok=True)
-    sheet = next((reports / "faktaark").glob("*-psykiatri.pdf"))
-    package = sorted((reports / "klynger").glob("*.pdf"))[0]
+    sheet = sorted((reports / "faktaark").glob("*/psykiatri.pdf"))[-1]
+    package = sorted((reports / "klynger").glob("*/*.pdf"))[0]
     print(page_png(sheet, 0, docs / "faktaark-psykiatri-side-1.png"))
     print(page_png(sheet, 1, docs / "faktaark-psykiatri-side-2.png"))
     print(page_png(package, 0, docs / "klyngepakke-side-1.png"))

@@ -62,7 +62,7 @@ def render_family(
         return summary
     summary.written = _render_all(publish_dir, wave, min_cell, jobs, workers)
     if only is None:
-        _remove_unpublished(reports_dir(publish_dir, family), wave, {job.target.name for job in jobs})
+        _remove_unpublished(reports_dir(publish_dir, family, wave), {job.target.name for job in jobs})
         _write_fingerprint(publish_dir, key, fingerprint)
     return summary
 
@@ -83,12 +83,12 @@ def specialty_codes(database: Path, wave: str, names_or_codes: list[str]) -> lis
 
 
 def _jobs(data: PublishedWave, publish_dir: Path, family: str) -> list[Job]:
-    folder = reports_dir(publish_dir, family)
+    folder = reports_dir(publish_dir, family, data.wave)
     if family == FACT_SHEETS:
-        return [Job(family, int(row.specialty_code), folder / f"{data.wave}-{slugify(row.specialty_name)}")
+        return [Job(family, int(row.specialty_code), folder / slugify(row.specialty_name))
                 for row in data.specialty_response.sort_values("specialty_name").itertuples()]
     if family == CLUSTER_PACKAGES:
-        return [Job(family, int(row.cluster_id), folder / f"{data.wave}-{row.cluster_id:03d}-{slugify(row.cluster_name)}")
+        return [Job(family, int(row.cluster_id), folder / f"{row.cluster_id:03d}-{slugify(row.cluster_name)}")
                 for row in data.cluster_response.sort_values("cluster_id").itertuples()]
     raise ValueError(f"unknown report family {family!r}")
 
@@ -129,8 +129,8 @@ def _complete(target: Path) -> bool:
     return target.with_suffix(".html").exists() and target.with_suffix(".pdf").exists()
 
 
-def _remove_unpublished(folder: Path, wave: str, current: set[str]) -> None:
-    for path in folder.glob(f"{wave}-*"):
+def _remove_unpublished(folder: Path, current: set[str]) -> None:
+    for path in folder.glob("*.*"):
         if path.stem not in current:
             path.unlink()
 
