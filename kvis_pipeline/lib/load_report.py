@@ -31,13 +31,9 @@ def format_load_summary(summary: pd.DataFrame) -> str:
 
 
 def format_publication(publish_dir: Path) -> str:
-    database = publish_dir / DATABASE_NAME
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = [t for (t,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [PUBLISHED_SCHEMA]
-        ).fetchall()]
-        counts = [f"{t} {con.execute(f'SELECT count(*) FROM {PUBLISHED_SCHEMA}.{t}').fetchone()[0]}" for t in tables]
-    return f"published {database} and {publish_dir / PARQUET_LINK}/: " + ", ".join(counts)
+    counts = read_record(publish_dir)["row_counts"]  # counted once, when the publication was swapped in
+    return (f"published {publish_dir / DATABASE_NAME} and {publish_dir / PARQUET_LINK}/: "
+            + ", ".join(f"{table} {rows}" for table, rows in counts.items()))
 
 
 def format_status(publish_dir: Path) -> str | None:
