@@ -1,7 +1,6 @@
 """The `kvis` command: what an operator runs."""
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -61,7 +60,6 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     if not waves:
         print(f"kvis: no wave folders in {settings.landing_dir}", file=sys.stderr)
         return 2
-    os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute()))
     started = time.perf_counter()
     failures = materialise_waves(waves, log_level)
     loaded = [w for w in waves if w not in failures]
@@ -75,6 +73,10 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
         print(format_publication(settings.publish_dir))
     if loaded and reports:
         failures |= _render_reports(settings, loaded, log_level)
+    return _print_failures(failures)
+
+
+def _print_failures(failures: dict[str, Exception]) -> int:
     for error in failures.values():
         print(f"kvis: {error}", file=sys.stderr)
     return 1 if failures else 0
@@ -108,11 +110,7 @@ def _report(settings: Settings, wave: str | None, specialties: list[str] | None,
         print(f"kvis: wave {wave} is not published; published: {', '.join(waves)}", file=sys.stderr)
         return 2
     if not specialties and not clusters:
-        os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute()))
-        failures = _render_reports(settings, [wave], log_level)
-        for error in failures.values():
-            print(f"kvis: {error}", file=sys.stderr)
-        return 1 if failures else 0
+        return _print_failures(_render_reports(settings, [wave], log_level))
     written = []
     if specialties:
         codes = specialty_codes(database, wave, specialties)

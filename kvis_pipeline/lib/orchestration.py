@@ -14,7 +14,8 @@ from kvis_pipeline.lib.run_lock import WarehouseBusy
 
 
 def dagster_instance() -> dg.DagsterInstance:
-    home = Path(os.environ["DAGSTER_HOME"])
+    """The instance in DAGSTER_HOME; without one, data/dagster_home, so that `kvis` keeps its run history."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute())))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
