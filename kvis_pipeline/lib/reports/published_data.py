@@ -48,7 +48,9 @@ def read_published_wave(database: Path, wave: str) -> PublishedWave:
         raise FileNotFoundError(f"{database}: nothing is published yet; run `kvis run` first")
     with duckdb.connect(str(database), read_only=True) as connection:
         frames = {
-            table: connection.execute(f"select * exclude (wave) from marts.{table} where wave = ?", [wave]).df()
+            # in a fixed order: a new publication of the same rows must read, and fingerprint, the same
+            table: connection.execute(
+                f"select * exclude (wave) from marts.{table} where wave = ? order by all", [wave]).df()
             for table in TABLES
         }
     if frames["national_response"].empty:
