@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--wave", action="append", help="only this wave (repeatable)")
     run.add_argument("--verbose", action="store_true", help="show Dagster's event log")
     run.add_argument("--no-reports", action="store_true", help="publish only; render no fact sheets or cluster packages")
+    run.add_argument("--force", action="store_true", help="run every wave, even those unchanged since the last run")
+    run.add_argument("--timings", type=Path, metavar="FILE", help="write the seconds spent per stage to FILE (JSON)")
     report = commands.add_parser(
         "report", help="render fact sheets and cluster packages from the publication (all, or one specialty/cluster)")
     report.add_argument("--wave", help="the wave (default: the latest published)")
@@ -28,16 +30,31 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument(
         "--form", choices=["eu", "intl", "comma", "xlsx"], default="eu", help="export form (default EU CSV)"
     )
+    bench = commands.add_parser(
+        "bench", help="time the pipeline against a hand-written DuckDB baseline on synthetic waves of N rows")
+    bench.add_argument("--respondents", type=int, action="append", metavar="N",
+                       help="export rows of a synthetic wave (repeatable; default 10000, 100000 and 1000000)")
+    bench.add_argument("--waves", type=int, default=1, help="copies of the wave to keep in the landing folder")
+    bench.add_argument("--workdir", type=Path, default=Path("data/bench"), help="where the sites go (default data/bench)")
+    bench.add_argument("--keep", action="store_true", help="keep each size's site (landing, warehouse, publication)")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
     args = parser.parse_args(argv)
 
     try:
         settings = Settings.from_env()
         if args.command == "run":
-            return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL", reports=not args.no_reports)
+            return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL", reports=not args.no_reports,
+                        force=args.force, timings=args.timings)
         if args.command == "report":
             return _report(settings, args.wave, args.specialty, args.cluster, "INFO" if args.verbose else "CRITICAL")
         if args.command == "status":
             return _status(settings)
+        if args.command == "bench":
+            from kvis_pipeline.lib.benchmark.runner import run_benchmark
+
+            run_benchmark(args.respondents or [10_000, 100_000, 1_000_000], args.workdir.absolute(), args.waves,
+                          args.keep, args.json)
+            return 0
         if args.command == "generate-reference":
             return _generate(settings, args.out, args.form)
     except (InputFileError, ValueError, FileNotFoundError) as error:
@@ -46,9 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
-def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bool = True) -> int:
-    from kvis_pipeline.lib.load_report import format_load_summary, format_publication, load_summary
-    from kvis_pipeline.lib.orchestration import materialise_waves
+def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bool = True, force: bool = False,
+         timings: Path | None = None) -> int:
+    from kvis_pipeline.lib.load_report import format_load_summary, format_publication, published_load_summary
+    from kvis_pipeline.lib.pseudonym import load_pseudonym_key
+    from kvis_pipeline.lib.run_state import RunState
 
     waves = settings.discover_waves()
     if only:
@@ -61,19 +80,52 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
         print(f"kvis: no wave folders in {settings.landing_dir}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    failures = materialise_waves(waves, log_level)
-    loaded = [w for w in waves if w not in failures]
+    key, state = load_pseudonym_key(), RunState.load(settings)
+    unchanged = [] if force else state.unchanged_waves(settings, waves, key)
+    to_run = [w for w in waves if w not in unchanged]
+    failures = _materialise(to_run, log_level) if to_run else {}
+    loaded = [w for w in to_run if w not in failures]
     if loaded:
-        print(format_load_summary(load_summary(settings, loaded)))
-    print(
-        f"kvis run: {len(loaded)} of {len(waves)} wave(s) loaded and published in "
-        f"{time.perf_counter() - started:.1f} s; warehouse {settings.warehouse}"
-    )
-    if loaded:
+        state.record_published(settings, loaded, key)
+    state.forget(list(failures))
+    current = [w for w in waves if w in loaded or w in unchanged]
+    if current:
+        print(format_load_summary(published_load_summary(settings.publish_dir, current)))
+    if unchanged:
+        print(f"kvis run: unchanged since the last run, not loaded again: {', '.join(unchanged)} "
+              "(--force runs them anyway)")
+    if to_run:
+        print(f"kvis run: {len(loaded)} of {len(to_run)} wave(s) loaded and published in "
+              f"{time.perf_counter() - started:.1f} s; warehouse {settings.warehouse}")
+    if current:
         print(format_publication(settings.publish_dir))
-    if loaded and reports:
-        failures |= _render_reports(settings, loaded, log_level)
+    if current and reports:
+        failures |= _reports_for_run(settings, state, current, force, log_level)
+    if timings:
+        from kvis_pipeline.lib.stage_timings import write_stage_seconds
+
+        write_stage_seconds(timings)
     return _print_failures(failures)
+
+
+def _materialise(waves: list[str], log_level: str) -> dict[str, Exception]:
+    from kvis_pipeline.lib.orchestration import materialise_waves
+
+    return materialise_waves(waves, log_level)
+
+
+def _reports_for_run(settings: Settings, state, waves: list[str], force: bool, log_level: str) -> dict[str, Exception]:
+    """Render the reports of waves whose publication changed since their reports were made; say so for the rest."""
+    from kvis_pipeline.lib.load_report import format_reports
+    from kvis_pipeline.lib.reports.families import reports_on_disk
+
+    stale = [w for w in waves if force or not state.reports_current(settings, w) or not reports_on_disk(settings.publish_dir, w)]
+    current = [w for w in waves if w not in stale]
+    if current:
+        print(format_reports(settings.publish_dir, current, None))
+    failures = _render_reports(settings, stale, log_level) if stale else {}
+    state.record_reports(settings, [w for w in stale if f"{w} (reports)" not in failures])
+    return failures
 
 
 def _print_failures(failures: dict[str, Exception]) -> int:

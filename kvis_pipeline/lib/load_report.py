@@ -4,8 +4,6 @@ import duckdb
 import pandas as pd
 
 from kvis_pipeline.lib.publication import DATABASE_NAME, PARQUET_LINK, PUBLISHED_SCHEMA, read_record
-from kvis_pipeline.lib.settings import Settings
-from kvis_pipeline.lib.warehouse import connect
 
 HEADERS = {
     "wave": "wave",
@@ -17,11 +15,12 @@ HEADERS = {
 }
 
 
-def load_summary(settings: Settings, waves: list[str]) -> pd.DataFrame:
-    with connect(settings.warehouse, read_only=True) as con:
+def published_load_summary(publish_dir: Path, waves: list[str] | None = None) -> pd.DataFrame:
+    """The load summary as published (every wave, or the given ones); a skipped run never opens the warehouse."""
+    with duckdb.connect(str(publish_dir / DATABASE_NAME), read_only=True) as con:
         return con.execute(
-            f"SELECT {', '.join(HEADERS)} FROM raw.load_summary WHERE list_contains($waves, wave) "
-            "ORDER BY wave, source_file DESC",
+            f"SELECT {', '.join(HEADERS)} FROM {PUBLISHED_SCHEMA}.load_summary "
+            "WHERE $waves IS NULL OR list_contains($waves, wave) ORDER BY wave, source_file DESC",
             {"waves": waves},
         ).df()
 
@@ -41,9 +40,7 @@ def format_status(publish_dir: Path) -> str | None:
     record = read_record(publish_dir)
     if record is None or not (publish_dir / DATABASE_NAME).exists():
         return None
-    with duckdb.connect(str(publish_dir / DATABASE_NAME), read_only=True) as con:
-        loads = con.execute(f"SELECT {', '.join(HEADERS)} FROM {PUBLISHED_SCHEMA}.load_summary "
-                            "ORDER BY wave, source_file DESC").df()
+    loads = published_load_summary(publish_dir)
     lines = [f"published {record['published_at']} to {publish_dir / DATABASE_NAME} (version {record['version']})",
              "waves: " + ", ".join(f"{wave} ({info['respondents']} respondents)"
                                    for wave, info in record["waves"].items())]
@@ -55,7 +52,7 @@ def format_status(publish_dir: Path) -> str | None:
     return "\n".join(lines)
 
 
-def format_reports(publish_dir: Path, waves: list[str], seconds: float) -> str:
+def format_reports(publish_dir: Path, waves: list[str], seconds: float | None) -> str:
     """How many fact sheets and cluster packages each wave has on disk, and where."""
     from kvis_pipeline.lib.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
 
@@ -64,4 +61,5 @@ def format_reports(publish_dir: Path, waves: list[str], seconds: float) -> str:
         per_family = [f"{len(list(reports_dir(publish_dir, family, wave).glob('*.pdf')))} {family}"
                       for family in (FACT_SHEETS, CLUSTER_PACKAGES)]
         counts.append(f"wave {wave}: " + " and ".join(per_family))
-    return (f"reports in {publish_dir / 'reports'}/ (HTML and PDF), {seconds:.1f} s: " + "; ".join(counts))
+    made = "unchanged since the publication they were rendered from" if seconds is None else f"{seconds:.1f} s"
+    return f"reports in {publish_dir / 'reports'}/ (HTML and PDF), {made}: " + "; ".join(counts)

@@ -15,6 +15,7 @@ from kvis_pipeline.lib.questionnaire import (
     Questionnaire,
 )
 from kvis_pipeline.lib.row_rules import build_row_rules, find_row_problems
+from kvis_pipeline.lib.stage_timings import timed
 
 # Spreadsheet-style row numbers: the header is row 1, the first data row is row 2.
 FIRST_DATA_ROW = 2
@@ -49,12 +50,19 @@ def file_sha256(path: Path) -> str:
 def prepare_survey_load(
     bundle: ExportBundle, roster: pd.DataFrame, key: bytes, source_file: str
 ) -> SurveyLoad:
-    questionnaire = Questionnaire.from_export(bundle)
-    rows = questionnaire.rename_to_long_names(bundle.dataset)
-    is_duplicate = rows.duplicated(keep="first")
-    candidates = rows[~is_duplicate]
-    problems = find_row_problems(candidates, build_row_rules(questionnaire, roster))
-    accepted = candidates.drop(index=problems.index.unique())
+    with timed("validate"):
+        questionnaire = Questionnaire.from_export(bundle)
+        rows = questionnaire.rename_to_long_names(bundle.dataset)
+        is_duplicate = rows.duplicated(keep="first")
+        candidates = rows[~is_duplicate]
+        problems = find_row_problems(candidates, build_row_rules(questionnaire, roster))
+        accepted = candidates.drop(index=problems.index.unique())
+    with timed("stage"):
+        return _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, problems, accepted, key,
+                               source_file)
+
+
+def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, problems, accepted, key, source_file):
     keys = pseudonymise(candidates[RESPONDENT_ID].where(candidates[RESPONDENT_ID].str.fullmatch(r"\d+"), ""), key)
 
     quarantine = problems.join(keys.rename("respondent_key")).assign(

@@ -1,4 +1,10 @@
-"""The working warehouse: one DuckDB file, tables keyed by wave, each wave replaced whole in one transaction."""
+"""The working warehouse: one DuckDB file, tables keyed by wave, each wave replaced whole in one transaction.
+
+The tables carry no PRIMARY KEY: DuckDB keeps an ART index for each, which made loading a large wave several times
+slower (DuckDB's own advice for bulk loads). The keys stay unique by construction: the roster reader rejects a
+repeated cluster, the questionnaire a repeated variable, Labels codes are kept per variable, answers are one per
+respondent and variable, and the blocking ingestion checks reject a repeated respondent key or landing file.
+"""
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -12,32 +18,31 @@ TABLES: dict[str, str] = {
     "raw.cluster_roster": """
         wave VARCHAR NOT NULL, klynge_id INTEGER NOT NULL, klynge_navn VARCHAR NOT NULL,
         speciale_kode INTEGER NOT NULL, speciale VARCHAR NOT NULL, region VARCHAR NOT NULL,
-        antal_medlemmer INTEGER NOT NULL, PRIMARY KEY (wave, klynge_id)""",
+        antal_medlemmer INTEGER NOT NULL""",
     "raw.survey_structure": """
         wave VARCHAR NOT NULL, variable VARCHAR NOT NULL, question_name VARCHAR NOT NULL,
         question_type VARCHAR NOT NULL, sub_type VARCHAR NOT NULL, question_text VARCHAR, choice_value INTEGER,
-        choice_text VARCHAR, position INTEGER NOT NULL, PRIMARY KEY (wave, variable)""",
+        choice_text VARCHAR, position INTEGER NOT NULL""",
     "raw.survey_labels": """
         wave VARCHAR NOT NULL, variable VARCHAR NOT NULL, code INTEGER NOT NULL, label VARCHAR NOT NULL,
-        position INTEGER NOT NULL, PRIMARY KEY (wave, variable, code)""",
+        position INTEGER NOT NULL""",
     "raw.survey_respondents": """
         wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
         source_row INTEGER NOT NULL, created TIMESTAMP, modified TIMESTAMP, starttime TIMESTAMP,
         closetime TIMESTAMP, difftime DOUBLE, lang INTEGER, klynge INTEGER NOT NULL, speciale INTEGER NOT NULL,
-        region INTEGER NOT NULL, statoverall INTEGER NOT NULL, PRIMARY KEY (wave, respondent_key)""",
+        region INTEGER NOT NULL, statoverall INTEGER NOT NULL""",
     "raw.survey_answers": """
-        wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL, code INTEGER NOT NULL,
-        PRIMARY KEY (wave, respondent_key, variable)""",
+        wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL, code INTEGER NOT NULL""",
     "raw.quarantine": """
         wave VARCHAR NOT NULL, source_file VARCHAR NOT NULL, source_row INTEGER NOT NULL, respondent_key VARCHAR,
         column_name VARCHAR NOT NULL, value VARCHAR, reason VARCHAR NOT NULL""",
     "raw.load_summary": """
         wave VARCHAR NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
         rows_received INTEGER NOT NULL, rows_accepted INTEGER NOT NULL, rows_quarantined INTEGER NOT NULL,
-        rows_duplicate INTEGER NOT NULL, PRIMARY KEY (wave, source_file)""",
+        rows_duplicate INTEGER NOT NULL""",
     "restricted.free_text_answers": """
         wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL,
-        answer_text VARCHAR NOT NULL, PRIMARY KEY (wave, respondent_key, variable)""",
+        answer_text VARCHAR NOT NULL""",
 }
 
 
@@ -56,6 +61,24 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table, columns in TABLES.items():
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+    _drop_primary_keys(con)
+
+
+def _drop_primary_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before the keys were dropped: rebuild each keyed table once, rows kept."""
+    keyed = con.execute(
+        "SELECT DISTINCT schema_name || '.' || table_name FROM duckdb_constraints() "
+        "WHERE constraint_type = 'PRIMARY KEY' AND database_name = current_database()"
+    ).fetchall()
+    for (table,) in keyed:
+        if table not in TABLES:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        con.execute(f"ALTER TABLE {table} RENAME TO keyed_{table.split('.')[1]}")
+        con.execute(f"CREATE TABLE {table} ({TABLES[table]})")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table.split('.')[0]}.keyed_{table.split('.')[1]}")
+        con.execute(f"DROP TABLE {table.split('.')[0]}.keyed_{table.split('.')[1]}")
+        con.execute("COMMIT")
 
 
 def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str, pd.DataFrame]) -> None:

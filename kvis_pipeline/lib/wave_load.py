@@ -7,6 +7,7 @@ import pandas as pd
 from kvis_pipeline.lib.export_bundle import read_export_bundle
 from kvis_pipeline.lib.roster import ROSTER_FILE, read_roster
 from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.stage_timings import timed
 from kvis_pipeline.lib.survey_load import SurveyLoad, file_sha256, prepare_survey_load
 from kvis_pipeline.lib.warehouse import connect, replace_wave
 
@@ -22,8 +23,9 @@ def relative_to_landing(settings: Settings, path: Path) -> str:
 
 
 def load_roster(settings: Settings, wave: str) -> pd.DataFrame:
-    roster = read_roster(roster_path(settings, wave))
-    with connect(settings.warehouse) as con:
+    with timed("read"):
+        roster = read_roster(roster_path(settings, wave))
+    with timed("stage"), connect(settings.warehouse) as con:
         replace_wave(con, wave, {"raw.cluster_roster": roster})
     return roster
 
@@ -34,8 +36,9 @@ def load_survey(settings: Settings, wave: str, key: bytes) -> SurveyLoad:
     The load summary covers the roster too, which the rows are checked against.
     """
     path = roster_path(settings, wave)
-    roster = read_roster(path)
-    bundle = read_export_bundle(settings.wave_dir(wave) / SURVEY_FOLDER)
+    with timed("read"):
+        roster = read_roster(path)
+        bundle = read_export_bundle(settings.wave_dir(wave) / SURVEY_FOLDER)
     load = prepare_survey_load(bundle, roster, key, relative_to_landing(settings, bundle.dataset_path))
     roster_summary = pd.DataFrame(
         [
@@ -50,6 +53,6 @@ def load_survey(settings: Settings, wave: str, key: bytes) -> SurveyLoad:
         ]
     )
     frames = load.warehouse_frames() | {"raw.load_summary": pd.concat([load.summary, roster_summary], ignore_index=True)}
-    with connect(settings.warehouse) as con:
+    with timed("stage"), connect(settings.warehouse) as con:
         replace_wave(con, wave, frames)
     return load

@@ -7,6 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.stage_timings import timed
 from kvis_pipeline.lib.warehouse import connect
 from kvis_pipeline.lib.warehouse_schemas import (
     AnswerCodesListed,
@@ -50,10 +51,12 @@ INGESTION_CHECKS = [
 
 
 def run_ingestion_checks(settings: Settings, wave: str) -> Iterator[dg.AssetCheckResult]:
-    with connect(settings.warehouse, read_only=True) as con:
-        frames = {name: con.execute(query, {"wave": wave}).df() for name, (_, _, query) in _CHECKS.items()}
-    for name, (asset, schema, _) in _CHECKS.items():
-        yield _result(name, asset, failure_cases(schema, frames[name]), len(frames[name]))
+    with timed("checks"):
+        with connect(settings.warehouse, read_only=True) as con:
+            frames = {name: con.execute(query, {"wave": wave}).df() for name, (_, _, query) in _CHECKS.items()}
+        results = [_result(name, asset, failure_cases(schema, frames[name]), len(frames[name]))
+                   for name, (asset, schema, _) in _CHECKS.items()]
+    yield from results
 
 
 def _result(name: str, asset: tuple[str, str], failures: pd.DataFrame, rows: int) -> dg.AssetCheckResult:

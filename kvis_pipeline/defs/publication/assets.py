@@ -5,6 +5,7 @@ from kvis_pipeline.defs.transformation.assets import dbt_models
 from kvis_pipeline.lib.partitions import wave_partitions
 from kvis_pipeline.lib.publication import PUBLISHED_SCHEMA, stage_publication, staged_publication, swap_in
 from kvis_pipeline.lib.publication_checks import great_expectations_check
+from kvis_pipeline.lib.stage_timings import timed
 
 MART_KEYS = sorted(key for key in dbt_models.keys if key.path[0] == PUBLISHED_SCHEMA)
 STAGED = dg.AssetKey(["published", "staged_marts"])
@@ -23,10 +24,13 @@ GX_CHECK = dg.AssetCheckSpec("great_expectations", asset=STAGED, blocking=True,
 )
 def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
     settings = kvis.settings()
-    staged = stage_publication(settings.warehouse, settings.publish_dir, version=context.run.run_id)
+    with timed("publish"):
+        staged = stage_publication(settings.warehouse, settings.publish_dir, version=context.run.run_id)
     yield dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(staged.row_counts),
                                          "database": dg.MetadataValue.path(str(staged.database))})
-    yield great_expectations_check(settings, staged.database)
+    with timed("checks"):
+        check = great_expectations_check(settings, staged.database)
+    yield check
 
 
 @dg.asset(
@@ -42,7 +46,8 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
 )
 def published_marts(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg.MaterializeResult:
     settings = kvis.settings()
-    publication = swap_in(staged_publication(settings.publish_dir, context.run.run_id), settings.publish_dir)
+    with timed("publish"):
+        publication = swap_in(staged_publication(settings.publish_dir, context.run.run_id), settings.publish_dir)
     context.log.info(f"published {len(publication.row_counts)} tables to {publication.database}")
     return dg.MaterializeResult(
         metadata={

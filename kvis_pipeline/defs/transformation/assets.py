@@ -6,6 +6,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from kvis_pipeline.defs.resources import KvisSettings
 from kvis_pipeline.lib.dbt_project import KvisDbtTranslator, dbt_project, ensure_manifest, warehouse_environment
 from kvis_pipeline.lib.partitions import wave_partitions
+from kvis_pipeline.lib.stage_timings import timed
 
 
 @dbt_assets(
@@ -18,6 +19,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     """Staging, intermediate and mart models; dbt tests run as asset checks. Marts replace the wave's rows only."""
     settings = kvis.settings()
     dbt_vars = {"wave": context.partition_key, "min_cell": settings.min_cell}
-    with warehouse_environment(settings):
-        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
-    yield from invocation.stream()
+    with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
+        with warehouse_environment(settings):
+            invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+        yield from invocation.stream()

@@ -10,3 +10,8 @@ CLUSTER_PACKAGES = "klynger"
 def reports_dir(publish_dir: Path, family: str, wave: str | None = None) -> Path:
     folder = publish_dir / REPORTS / family
     return folder / wave if wave else folder
+
+
+def reports_on_disk(publish_dir: Path, wave: str) -> bool:
+    """Whether both families have reports for the wave (a cheap look, for skipping a run's rendering)."""
+    return all(any(reports_dir(publish_dir, family, wave).glob("*.pdf")) for family in (FACT_SHEETS, CLUSTER_PACKAGES))
