@@ -175,7 +175,7 @@ def test_great_expectations_pass_on_the_publication_and_catch_what_is_wrong(publ
 
     roster = {f"2025:{cluster}" for cluster in range(1, 74)}
     assert (published / "published" / "data_docs" / "index.html").exists()
-    outcomes = validate_publication(published / "published" / "kvis.duckdb", roster, tmp_path / "docs")
+    outcomes = validate_publication(published / "published" / "kvis.duckdb", roster, tmp_path / "docs", ["2025"])
     assert len(outcomes) >= 60 and all(o.success for o in outcomes)
 
     broken = tmp_path / "broken.duckdb"
@@ -186,11 +186,15 @@ def test_great_expectations_pass_on_the_publication_and_catch_what_is_wrong(publ
         con.execute("UPDATE marts.cluster_results SET n_valid = 3 WHERE suppressed")
         con.execute("DELETE FROM marts.cluster_results WHERE cluster_id = 73")
         con.execute("UPDATE marts.national_response SET respondents = respondents + 1")
-    failed = {(o.frame, o.expectation, o.column) for o in validate_publication(broken, roster, tmp_path / "docs")
+        con.execute("INSERT INTO marts.cluster_distribution SELECT * FROM marts.cluster_distribution "
+                    "WHERE cluster_id = 5 AND variable = 's_1' AND code = 1")
+    failed = {(o.frame, o.expectation, o.column) for o in validate_publication(broken, roster, tmp_path / "docs", ["2025"])
               if not o.success}
     assert ("cluster_results", "expect_column_values_to_be_between", "share_positive") in failed
     assert ("cluster_results", "expect_column_pair_values_a_to_be_greater_than_b", "ci_high vs share_positive") in failed
     assert ("cluster_results", "expect_column_values_to_be_null", "n_valid") in failed
     assert ("roster_coverage", "expect_column_distinct_values_to_equal_set", "wave_cluster") in failed
     assert ("level_totals", "expect_column_pair_values_to_be_equal", "respondents_specialty vs respondents_national") in failed
+    assert ("cluster_distribution", "expect_compound_columns_to_be_unique",
+            "['wave', 'cluster_id', 'variable', 'code']") in failed
     assert (tmp_path / "docs" / "index.html").exists()

@@ -45,18 +45,11 @@
     end
 {%- endmacro %}
 
-{# Answer-code counts (answers) per unit become the published distribution: shares of the unit's valid answers. #}
-{% macro distribution_statistics(unit_keys) -%}
-    {%- set n_valid = 'sum(answers) filter (where not is_dont_know) over (partition by wave, ' ~ unit_keys ~ ', variable)' -%}
+{# Answer-code counts (answers) per unit become the published distribution: shares of the unit's valid answers
+   (n_valid, the column holding the unit's valid answers to the item). #}
+{% macro distribution_statistics(n_valid) -%}
     {%- set published = n_valid ~ ' >= ' ~ min_cell() ~ ' and ' ~ n_valid ~ ' > 0' -%}
     not ({{ published }}) as suppressed,
     case when {{ published }} then answers end as n,
     case when {{ published }} and not is_dont_know then answers::double / {{ n_valid }} end as share
-{%- endmacro %}
-
-{# Marts built for one wave (Dagster passes --vars '{"wave": ...}') replace only that wave's rows. #}
-{% macro selected_wave_filter() -%}
-    {%- if var('wave', none) is not none -%}
-        where wave = '{{ var("wave") | replace("'", "''") }}'
-    {%- endif -%}
 {%- endmacro %}

@@ -1,16 +1,18 @@
 """Replace SurveyXact's respondent ids by a keyed hash, so rows can be followed but not traced back."""
 
 import hashlib
-import hmac
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
 KEY_VARIABLE = "KVIS_PSEUDONYM_KEY"
 KEY_FILE_VARIABLE = "KVIS_PSEUDONYM_KEY_FILE"
+SHA256_BLOCK = 64
 
 
 def default_key_file(env: Mapping[str, str] = os.environ) -> Path:
@@ -39,5 +41,18 @@ def load_pseudonym_key(env: Mapping[str, str] = os.environ) -> bytes:
 
 
 def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
-    """HMAC-SHA256 of each id, hex, cut to 32 characters; empty ids stay missing."""
-    return ids.map(lambda value: hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32] if value else None)
+    """HMAC-SHA256 of each id, hex, cut to 32 characters; empty ids stay missing.
+
+    HMAC is spelled out over DuckDB's vectorised sha256 (RFC 2104): one Python hmac call per row took 7 s at 10^6
+    respondents. `test_pseudonym` holds it equal to the standard library's hmac.
+    """
+    block = key if len(key) <= SHA256_BLOCK else hashlib.sha256(key).digest()
+    block = block.ljust(SHA256_BLOCK, b"\0")
+    inner, outer = bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+    with duckdb.connect() as con:
+        con.register("ids", pa.table({"id": pa.array(ids, type=pa.string(), from_pandas=True)}))
+        keys = con.execute(
+            "SELECT CASE WHEN id <> '' THEN left(sha256($outer || unhex(sha256($inner || encode(id)))), 32) END "
+            "AS key FROM ids", {"inner": inner, "outer": outer},
+        ).arrow().read_all()
+    return pd.Series(keys.column("key").to_pandas(), index=ids.index, name=ids.name, dtype="string[pyarrow]")

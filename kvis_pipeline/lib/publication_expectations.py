@@ -15,6 +15,7 @@ import duckdb  # noqa: E402
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
@@ -90,18 +91,40 @@ def suites(roster_clusters: set[str]) -> dict[str, list[gxe.Expectation]]:
     }
 
 
-def _frames(database: Path) -> dict[str, pd.DataFrame]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")
-                  .fetchall()]
-        frames = {t: con.execute(f"SELECT * FROM marts.{t}").df() for t in tables}
+# The columns each frame's expectations read: a frame holds no more, at 10^6 respondents cluster_distribution alone
+# has 14 million rows.
+_RESULT_COLUMNS = ["variable", "n_valid", "n_dont_know", "n_positive", "share_positive", "ci_low", "ci_high", "suppressed"]
+_DISTRIBUTION_COLUMNS = ["variable", "code", "n", "share", "suppressed"]
+_RESPONSE_COLUMNS = ["members", "invited", "respondents", "response_rate"]
+
+
+def _frame_queries() -> dict[str, str]:
+    """Per frame, the query giving the rows of the waves being published ($waves)."""
+    def of(table: str, columns: list[str]) -> str:
+        return f"SELECT {', '.join(columns)} FROM marts.{table} WHERE list_contains($waves, wave)"
+
+    return {
+        **{f"{level}_results": of(f"{level}_results", UNIT_KEYS[level] + _RESULT_COLUMNS) for level in LEVELS},
+        **{f"{level}_distribution": of(f"{level}_distribution", UNIT_KEYS[level] + _DISTRIBUTION_COLUMNS)
+           for level in LEVELS},
+        **{f"{level}_response": of(f"{level}_response", UNIT_KEYS[level] + _RESPONSE_COLUMNS) for level in LEVELS},
+        "load_summary": of("load_summary", ["wave", "source_file"]),
         # Every roster cluster has its results row for every item.
-        frames["roster_coverage"] = con.execute(
-            "SELECT DISTINCT wave || ':' || cluster_id AS wave_cluster FROM marts.cluster_results").df()
+        "roster_coverage": "SELECT DISTINCT wave || ':' || cluster_id AS wave_cluster FROM marts.cluster_results "
+                           "WHERE list_contains($waves, wave)",
         # Counts add up across levels (summed over published and suppressed cells alike, from the response
         # tables and, for items, from the cells nobody suppressed at any level).
-        frames["level_totals"] = con.execute(_LEVEL_TOTALS).df()
-    return frames
+        "level_totals": _LEVEL_TOTALS,
+    }
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: str, waves: list[str]) -> pd.DataFrame:
+    """A frame whose text columns are pandas categories: one Python string per distinct value, not per row."""
+    table = con.execute(query, {"waves": waves}).arrow().read_all()
+    for position, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(position, field.name, table.column(position).dictionary_encode())
+    return table.to_pandas()
 
 
 _LEVEL_TOTALS = """
@@ -131,11 +154,14 @@ SELECT
     (SELECT coalesce(sum(n_positive), 0) FROM marts.national_results JOIN items USING (wave, variable)
      WHERE wave = r.wave) AS n_positive_national
 FROM marts.national_response AS r
+WHERE list_contains($waves, r.wave)
 """
 
 
-def validate_publication(database: Path, roster_clusters: set[str], docs_dir: Path) -> list[ExpectationOutcome]:
-    """Run one GX checkpoint per frame; Data Docs (rebuilt each time) land in docs_dir."""
+def validate_publication(database: Path, roster_clusters: set[str], docs_dir: Path,
+                         waves: list[str]) -> list[ExpectationOutcome]:
+    """Run one GX checkpoint per frame over the rows of `waves`, the waves this run publishes anew (the rest are
+    copied unchanged and were validated when they were published); Data Docs (rebuilt each time) go to docs_dir."""
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     shutil.rmtree(docs_dir, ignore_errors=True)
@@ -145,27 +171,35 @@ def validate_publication(database: Path, roster_clusters: set[str], docs_dir: Pa
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
     })
     source = context.data_sources.add_pandas("publication")
-    frames = _frames(database)
+    queries = _frame_queries()
     outcomes: list[ExpectationOutcome] = []
-    for name, expectations in suites(roster_clusters).items():
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-        batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=f"publication_{name}", validation_definitions=[definition],
-        ))
-        result = checkpoint.run(batch_parameters={"dataframe": frames[name]})
-        for validation in result.run_results.values():
-            for check in validation.results:
-                kwargs = check.expectation_config.kwargs
-                outcomes.append(ExpectationOutcome(
-                    frame=name,
-                    expectation=check.expectation_config.type,
-                    column=str(kwargs.get("column") or kwargs.get("column_list")
-                               or f"{kwargs.get('column_A')} vs {kwargs.get('column_B')}"),
-                    success=bool(check.success),
-                    unexpected_count=int(check.result.get("unexpected_count") or 0),
-                    examples=[str(v) for v in (check.result.get("partial_unexpected_list") or [])[:5]],
-                ))
+    with duckdb.connect(str(database), read_only=True) as con:
+        for name, expectations in suites(roster_clusters).items():
+            outcomes += _run_checkpoint(context, source, name, expectations, _frame(con, queries[name], waves))
     context.build_data_docs(site_names=["kvis"])  # once for all checkpoints, not once per checkpoint
+    return outcomes
+
+
+def _run_checkpoint(context, source, name: str, expectations: list[gxe.Expectation],
+                    frame: pd.DataFrame) -> list[ExpectationOutcome]:
+    outcomes = []
+    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+    batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("whole")
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=f"publication_{name}", validation_definitions=[definition],
+    ))
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    for validation in result.run_results.values():
+        for check in validation.results:
+            kwargs = check.expectation_config.kwargs
+            outcomes.append(ExpectationOutcome(
+                frame=name,
+                expectation=check.expectation_config.type,
+                column=str(kwargs.get("column") or kwargs.get("column_list")
+                           or f"{kwargs.get('column_A')} vs {kwargs.get('column_B')}"),
+                success=bool(check.success),
+                unexpected_count=int(check.result.get("unexpected_count") or 0),
+                examples=[str(v) for v in (check.result.get("partial_unexpected_list") or [])[:5]],
+            ))
     return outcomes

@@ -16,6 +16,7 @@ from kvis_pipeline.lib.questionnaire import (
 )
 from kvis_pipeline.lib.row_rules import build_row_rules, find_row_problems
 from kvis_pipeline.lib.stage_timings import timed
+from kvis_pipeline.lib.warehouse import LongForm
 
 # Spreadsheet-style row numbers: the header is row 1, the first data row is row 2.
 FIRST_DATA_ROW = 2
@@ -24,8 +25,8 @@ FIRST_DATA_ROW = 2
 @dataclass(frozen=True)
 class SurveyLoad:
     respondents: pd.DataFrame
-    answers: pd.DataFrame
-    free_text: pd.DataFrame
+    answers: LongForm
+    free_text: LongForm
     quarantine: pd.DataFrame
     summary: pd.DataFrame
     structure: pd.DataFrame
@@ -83,10 +84,9 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
     accepted_keys = keys.loc[accepted.index]
     return SurveyLoad(
         respondents=_respondents(accepted, accepted_keys, questionnaire, source_file),
-        answers=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.items], "code").astype(
-            {"code": "int64"}
-        ),
-        free_text=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.free_text], "answer_text"),
+        answers=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.items], "code", "INTEGER"),
+        free_text=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.free_text], "answer_text",
+                             "VARCHAR"),
         quarantine=quarantine.reset_index(drop=True),
         summary=summary,
         structure=questionnaire.structure_table(),
@@ -96,7 +96,7 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
 
 def _respondents(accepted: pd.DataFrame, keys: pd.Series, questionnaire: Questionnaire, source_file: str) -> pd.DataFrame:
     flags = questionnaire.status_flags
-    flag_values = accepted[[f.name for f in flags]].eq("1").to_numpy()
+    flag_values = accepted[[f.name for f in flags]].eq("1").to_numpy(dtype=bool)
     frame = pd.DataFrame(
         {
             "respondent_key": keys,
@@ -117,7 +117,6 @@ def _respondents(accepted: pd.DataFrame, keys: pd.Series, questionnaire: Questio
     return frame.reset_index(drop=True)
 
 
-def _long_form(accepted: pd.DataFrame, keys: pd.Series, variables: list[str], value_name: str) -> pd.DataFrame:
-    wide = accepted[variables].assign(respondent_key=keys)
-    long = wide.melt(id_vars="respondent_key", var_name="variable", value_name=value_name)
-    return long[long[value_name] != ""].reset_index(drop=True)
+def _long_form(accepted: pd.DataFrame, keys: pd.Series, variables: list[str], value_name: str,
+               value_type: str) -> LongForm:
+    return LongForm(accepted[variables].assign(respondent_key=keys), variables, value_name, value_type)

@@ -58,11 +58,12 @@ class Quarantine(WarehouseModel):
 
 
 class AnswerCodesListed(WarehouseModel):
-    """Answers joined to Labels: an answer whose code Labels does not list has no label."""
+    """The answer codes given per variable, joined to Labels: a code Labels does not list has no label."""
 
     variable: Series[str]
     code: Series[int]
     label: Series[str] = pa.Field(nullable=False)
+    answers: Series[int] = pa.Field(gt=0)
 
 
 def failure_cases(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:

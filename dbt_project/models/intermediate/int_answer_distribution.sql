@@ -1,4 +1,6 @@
 -- Answer-code distributions at the three levels: counts per code and their share of the unit's valid answers.
+-- A table: three marts and their tests read it; as a view each would compute it again.
+{{ config(materialized='table') }}
 with counts as (
     select
         case grouping(specialty_code, cluster_id)
@@ -18,6 +20,12 @@ with counts as (
         (wave, specialty_code, variable, code),
         (wave, variable, code)
     )
+),
+
+with_valid as (
+    select *, sum(answers) filter (where not is_dont_know) over (partition by level, wave, specialty_code, cluster_id, variable)
+        as valid_answers
+    from counts
 )
 
 select
@@ -29,5 +37,5 @@ select
     code,
     label,
     is_dont_know,
-    {{ distribution_statistics('level, specialty_code, cluster_id') }}
-from counts
+    {{ distribution_statistics('valid_answers') }}
+from with_valid

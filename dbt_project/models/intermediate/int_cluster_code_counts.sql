@@ -29,3 +29,4 @@ from {{ ref('stg_cluster_roster') }} as r
 inner join scale_codes as s on s.wave = r.wave
 left join answer_counts as c
     on c.wave = r.wave and c.cluster_id = r.cluster_id and c.variable = s.variable and c.code = s.code
+where {{ selected_wave_condition('r.wave') }}

@@ -24,3 +24,4 @@ from {{ ref('stg_cluster_roster') }} as r
 inner join {{ ref('int_scale_metadata') }} as m on m.wave = r.wave
 left join answer_counts as c
     on c.wave = r.wave and c.cluster_id = r.cluster_id and c.variable = m.variable
+where {{ selected_wave_condition('r.wave') }}

@@ -8,4 +8,5 @@ select
 from {{ ref('stg_cluster_roster') }} as r
 left join {{ ref('stg_survey_respondents') }} as s
     on s.wave = r.wave and s.cluster_id = r.cluster_id
+where {{ selected_wave_condition('r.wave') }}
 group by r.wave, r.cluster_id

@@ -1,5 +1,7 @@
 -- Item statistics at the three levels at once: clusters, specialties (their clusters summed) and the nation
 -- (all respondents pooled, never an average of shares). Suppression is applied here, before anything is compared.
+-- A table: three marts and their tests read it; as a view each would compute it again.
+{{ config(materialized='table') }}
 with counts as (
     select
         case grouping(specialty_code, cluster_id)

@@ -29,7 +29,7 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
     yield dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(staged.row_counts),
                                          "database": dg.MetadataValue.path(str(staged.database))})
     with timed("checks"):
-        check = great_expectations_check(settings, staged.database)
+        check = great_expectations_check(settings, staged.database, [context.partition_key])
     yield check
 
 

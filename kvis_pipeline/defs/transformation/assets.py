@@ -4,7 +4,13 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from kvis_pipeline.defs.resources import KvisSettings
-from kvis_pipeline.lib.dbt_project import KvisDbtTranslator, dbt_project, ensure_manifest, warehouse_environment
+from kvis_pipeline.lib.dbt_project import (
+    KvisDbtTranslator,
+    dbt_project,
+    ensure_manifest,
+    keep_partial_parse,
+    warehouse_environment,
+)
 from kvis_pipeline.lib.partitions import wave_partitions
 from kvis_pipeline.lib.stage_timings import timed
 
@@ -23,3 +29,4 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
         with warehouse_environment(settings):
             invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
         yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
