@@ -1,11 +1,14 @@
 """`kvis run` end to end, as an operator runs it."""
 
+import os
 import shutil
 import subprocess
 import sys
 
 from conftest import land_reference
 from helpers import database_tables, warehouse_tables
+
+from kvis_pipeline.lib.publication import read_record
 
 
 def kvis(*args: str) -> subprocess.CompletedProcess:
@@ -25,8 +28,9 @@ def test_run_loads_the_reference_wave_and_prints_a_summary_per_file(settings):
     first_published = database_tables(settings.publish_dir / "kvis.duckdb")
     assert len(first["raw.survey_respondents"]) == 984
 
-    again = kvis("run", "--no-reports")
+    again = kvis("run", "--no-reports", "--force")  # loads and publishes everything again
     assert again.returncode == 0, again.stderr
+    assert "1 of 1 wave(s) loaded and published" in again.stdout
     second = warehouse_tables(settings)
     for table in first:
         assert first[table].equals(second[table]), table
@@ -64,3 +68,27 @@ def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
     after = database_tables(published)
     for table, frame in both.items():
         assert frame.equals(after[table]), table
+
+
+def test_a_rerun_with_nothing_changed_does_nothing_and_a_touched_wave_runs_again(settings):
+    land_reference(settings, "2025")
+    land_reference(settings, "2026")
+    assert kvis("run", "--no-reports").returncode == 0
+    first = read_record(settings.publish_dir)["version"]
+
+    unchanged = kvis("run", "--no-reports")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "unchanged since the last run, not loaded again: 2025, 2026" in unchanged.stdout
+    assert "2026 2026/survey/dataset.csv       984" in unchanged.stdout  # the load summary is still shown
+    assert read_record(settings.publish_dir)["version"] == first
+
+    roster = settings.wave_dir("2026") / "klyngeoversigt.csv"
+    os.utime(roster, ns=(roster.stat().st_atime_ns, roster.stat().st_mtime_ns + 10**9))
+    touched = kvis("run", "--no-reports")
+    assert "unchanged since the last run, not loaded again: 2025 " in touched.stdout
+    assert "1 of 1 wave(s) loaded and published" in touched.stdout
+    second = read_record(settings.publish_dir)["version"]
+    assert second != first and set(read_record(settings.publish_dir)["waves"]) == {"2025", "2026"}
+
+    (settings.publish_dir / "kvis.duckdb").unlink()  # a publication that is not the one the last run made
+    assert "2 of 2 wave(s) loaded and published" in kvis("run", "--no-reports").stdout

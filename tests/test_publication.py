@@ -193,8 +193,31 @@ def test_great_expectations_pass_on_the_publication_and_catch_what_is_wrong(publ
     assert ("cluster_results", "expect_column_values_to_be_between", "share_positive") in failed
     assert ("cluster_results", "expect_column_pair_values_a_to_be_greater_than_b", "ci_high vs share_positive") in failed
     assert ("cluster_results", "expect_column_values_to_be_null", "n_valid") in failed
-    assert ("roster_coverage", "expect_column_distinct_values_to_equal_set", "wave_cluster") in failed
+    assert ("roster_coverage", "expect_column_values_to_be_null", "missing_from_results") in failed
+    assert ("roster_coverage", "expect_column_values_to_be_null", "not_in_roster") not in failed
     assert ("level_totals", "expect_column_pair_values_to_be_equal", "respondents_specialty vs respondents_national") in failed
     assert ("cluster_distribution", "expect_compound_columns_to_be_unique",
             "['wave', 'cluster_id', 'variable', 'code']") in failed
     assert (tmp_path / "docs" / "index.html").exists()
+
+
+def test_great_expectations_judge_a_frame_split_by_cluster_as_they_judge_it_whole(published, tmp_path, monkeypatch):
+    from kvis_pipeline.lib import publication_expectations
+
+    roster = {f"2025:{cluster}" for cluster in range(1, 74)}
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(published / "published" / "kvis.duckdb", broken)
+    with duckdb.connect(str(broken)) as con:  # one duplicate key and three shares out of range, in different clusters
+        con.execute("INSERT INTO marts.cluster_distribution SELECT * FROM marts.cluster_distribution "
+                    "WHERE cluster_id = 5 AND variable = 's_1' AND code = 1")
+        con.execute("UPDATE marts.cluster_distribution SET share = 2 WHERE cluster_id IN (1, 2, 3) "
+                    "AND variable = 's_3' AND code = 1")
+    whole = publication_expectations.validate_publication(broken, roster, tmp_path / "whole", ["2025"])
+    monkeypatch.setattr(publication_expectations, "MAX_ROWS_PER_PART", 2_000)  # 13 724 rows: 7 parts
+    split = publication_expectations.validate_publication(broken, roster, tmp_path / "split", ["2025"])
+    assert [(o.frame, o.expectation, o.column, o.success, o.unexpected_count) for o in split] == [
+        (o.frame, o.expectation, o.column, o.success, o.unexpected_count) for o in whole]
+    failed = {(o.expectation, o.column): o.unexpected_count for o in split
+              if o.frame == "cluster_distribution" and not o.success}
+    assert failed == {("expect_compound_columns_to_be_unique", "['wave', 'cluster_id', 'variable', 'code']"): 2,
+                      ("expect_column_values_to_be_between", "share"): 3}

@@ -55,9 +55,10 @@ def prepare_survey_load(
         questionnaire = Questionnaire.from_export(bundle)
         rows = questionnaire.rename_to_long_names(bundle.dataset)
         is_duplicate = rows.duplicated(keep="first")
-        candidates = rows[~is_duplicate]
+        # filtered only when something is left out: each filter copies every column (gigabytes at 10^6 rows)
+        candidates = rows[~is_duplicate] if is_duplicate.any() else rows
         problems = find_row_problems(candidates, build_row_rules(questionnaire, roster))
-        accepted = candidates.drop(index=problems.index.unique())
+        accepted = candidates.drop(index=problems.index.unique()) if len(problems) else candidates
     with timed("stage"):
         return _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, problems, accepted, key,
                                source_file)

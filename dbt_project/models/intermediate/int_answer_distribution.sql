@@ -2,24 +2,8 @@
 -- A table: three marts and their tests read it; as a view each would compute it again.
 {{ config(materialized='table') }}
 with counts as (
-    select
-        case grouping(specialty_code, cluster_id)
-            when 0 then 'cluster' when 1 then 'specialty' else 'national'
-        end as level,
-        wave,
-        specialty_code,
-        cluster_id,
-        variable,
-        code,
-        any_value(label) as label,
-        bool_or(is_dont_know) as is_dont_know,
-        sum(answers)::bigint as answers
-    from {{ ref('int_cluster_code_counts') }}
-    group by grouping sets (
-        (wave, specialty_code, cluster_id, variable, code),
-        (wave, specialty_code, variable, code),
-        (wave, variable, code)
-    )
+    {{ levels_from_clusters(ref('int_cluster_code_counts'), ['variable', 'code'],
+                            {'label': 'any_value', 'is_dont_know': 'bool_or', 'answers': 'sum'}) }}
 ),
 
 with_valid as (

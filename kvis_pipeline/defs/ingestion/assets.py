@@ -2,6 +2,7 @@ import dagster as dg
 
 from kvis_pipeline.defs.ingestion.checks import INGESTION_CHECKS, run_ingestion_checks
 from kvis_pipeline.defs.resources import KvisSettings
+from kvis_pipeline.lib.memory import release_freed_memory
 from kvis_pipeline.lib.partitions import wave_partitions
 from kvis_pipeline.lib.wave_load import load_roster, load_survey
 
@@ -80,10 +81,9 @@ def survey_export(context: dg.AssetExecutionContext, kvis: KvisSettings):
         },
         ("raw", "quarantine"): {"quarantined_by_column": dg.MetadataValue.json(reasons.astype(int).to_dict())},
     }
-    for table_key, frame in load.warehouse_frames().items():
-        key = tuple(table_key.split("."))
-        yield dg.MaterializeResult(
-            asset_key=dg.AssetKey(list(key)),
-            metadata={"dagster/row_count": len(frame), **extra.get(key, {})},
-        )
+    row_counts = {tuple(table.split(".")): len(frame) for table, frame in load.warehouse_frames().items()}
+    del load
+    release_freed_memory()
+    for key, rows in row_counts.items():
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(list(key)), metadata={"dagster/row_count": rows, **extra.get(key, {})})
     yield from run_ingestion_checks(settings, wave)
