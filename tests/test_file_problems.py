@@ -48,9 +48,12 @@ BROKEN = {
         "dataset.csv", "Dataset column(s) that the Structure does not describe: s_14"),
     "described-variable-missing": (lambda s: drop_column(s / "dataset.csv", "s_12_7"), "dataset.csv",
                                    "missing from the Dataset: s_12_7"),
-    "truncated-structure": (
-        lambda s: replace_bytes(s / "structure.csv", (s / "structure.csv").read_bytes()[:2000]), "dataset.csv",
-        "Dataset column(s) that the Structure does not describe: s_4_5"),
+    "truncated-structure": (  # cut inside a row: that row is short
+        lambda s: replace_bytes(s / "structure.csv", (s / "structure.csv").read_bytes()[:2000]), "structure.csv",
+        "rows have fewer fields than the header: a row has 5 fields where the header has 8, starting 's_4_4;"),
+    "structure-cut-after-a-row": (
+        lambda s: replace_bytes(s / "structure.csv", (s / "structure.csv").read_bytes()[:2000].rsplit(b"\r\n", 1)[0]),
+        "dataset.csv", "Dataset column(s) that the Structure does not describe: s_4_4, s_4_5,"),
     "utf16-without-bom": (
         lambda s: replace_bytes(s / "labels.csv", (s / "labels.csv").read_bytes().decode("cp1252").encode("utf-16-le")),
         "labels.csv", "NUL bytes"),

@@ -4,6 +4,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from kvis_pipeline.defs.resources import KvisSettings
+from kvis_pipeline.lib.background_import import import_in_background
 from kvis_pipeline.lib.dbt_project import (
     KvisDbtTranslator,
     dbt_project,
@@ -25,6 +26,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     """Staging, intermediate and mart models; dbt tests run as asset checks. Marts replace the wave's rows only."""
     settings = kvis.settings()
     dbt_vars = {"wave": context.partition_key, "min_cell": settings.min_cell}
+    # the GX check that follows imports Great Expectations (2.6 s): done while dbt works in its own process
+    import_in_background("kvis_pipeline.lib.publication_expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
         with warehouse_environment(settings):
             invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
