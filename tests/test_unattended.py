@@ -15,7 +15,7 @@ from conftest import REFERENCE_LANDING, TEST_KEY
 from helpers import database_tables
 from kvis_pipeline.lib.settings import Settings
 
-KVIS = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
+KVIS = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports", "--force"]  # real runs, never skipped
 
 
 class Site:
