@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kvis_pipeline.lib.export_bundle import ExportBundle
@@ -98,23 +99,21 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
 def _respondents(accepted: pd.DataFrame, keys: pd.Series, questionnaire: Questionnaire, source_file: str) -> pd.DataFrame:
     flags = questionnaire.status_flags
     flag_values = accepted[[f.name for f in flags]].eq("1").to_numpy(dtype=bool)
+    status_codes = np.array([int(flag.choice_value) for flag in flags])
     frame = pd.DataFrame(
         {
             "respondent_key": keys,
             "source_file": source_file,
             "source_row": accepted.index + FIRST_DATA_ROW,
-            "statoverall": [int(flags[i].choice_value) for i in flag_values.argmax(axis=1)] if len(accepted) else [],
+            "statoverall": status_codes[flag_values.argmax(axis=1)] if len(accepted) else [],
         },
         index=accepted.index,
     )
-    for name in TIMESTAMP_VARIABLES:
+    # Kept as text, empty as missing: DuckDB casts each to its column's type as it is written, and the row rules
+    # have checked their form. pandas' to_datetime and to_numeric took 2 s at 10^6 rows.
+    for name in (*TIMESTAMP_VARIABLES, DURATION_VARIABLE, "lang", "klynge", "speciale", "region"):
         if name in accepted:
-            frame[name] = pd.to_datetime(accepted[name].replace("", None), format="%Y-%m-%d %H:%M:%S")
-    if DURATION_VARIABLE in accepted:
-        frame[DURATION_VARIABLE] = pd.to_numeric(accepted[DURATION_VARIABLE].replace("", None))
-    for name in ("lang", "klynge", "speciale", "region"):
-        if name in accepted:
-            frame[name] = pd.to_numeric(accepted[name].replace("", None)).astype("Int64")
+            frame[name] = accepted[name].mask(accepted[name] == "")
     return frame.reset_index(drop=True)
 
 
