@@ -1,6 +1,7 @@
 """Replace SurveyXact's respondent ids by a keyed hash, so rows can be followed but not traced back."""
 
 import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ import pyarrow as pa
 KEY_VARIABLE = "KVIS_PSEUDONYM_KEY"
 KEY_FILE_VARIABLE = "KVIS_PSEUDONYM_KEY_FILE"
 SHA256_BLOCK = 64
+PSEUDONYM_LENGTH = 32
 
 
 def default_key_file(env: Mapping[str, str] = os.environ) -> Path:
@@ -52,7 +54,31 @@ def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     with duckdb.connect() as con:
         con.register("ids", pa.table({"id": pa.array(ids, type=pa.string(), from_pandas=True)}))
         keys = con.execute(
-            "SELECT CASE WHEN id <> '' THEN left(sha256($outer || unhex(sha256($inner || encode(id)))), 32) END "
-            "AS key FROM ids", {"inner": inner, "outer": outer},
+            "SELECT CASE WHEN id <> '' THEN left(sha256($outer || unhex(sha256($inner || encode(id)))), $length) END "
+            "AS key FROM ids", {"inner": inner, "outer": outer, "length": PSEUDONYM_LENGTH},
         ).arrow().read_all()
-    return pd.Series(keys.column("key").to_pandas(), index=ids.index, name=ids.name, dtype="string[pyarrow]")
+    # positional, not aligned: to_pandas() numbers its rows 0..n-1, which need not be the labels of `ids`
+    values = pd.array(keys.column("key").combine_chunks(), dtype="string[pyarrow]")
+    return pd.Series(values, index=ids.index, name=ids.name)
+
+
+def hmac_pseudonym(respondent_id: str, key: bytes) -> str:
+    """One id's pseudonym by the standard library: the reference that `pseudonymise` is checked against."""
+    return hmac.new(key, respondent_id.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
+
+
+class PseudonymMismatch(RuntimeError):
+    """A written row's pseudonym is missing or is not the HMAC of its own id: a bug, never repaired silently."""
+
+
+def check_pseudonyms(ids: pd.Series, keys: pd.Series, key: bytes, sample_size: int = 257) -> None:
+    """Every key present where its id is, and, at evenly spaced rows (first and last included), equal to the
+    standard library's HMAC of the id on the same row: a shifted key differs from there to the end of the frame."""
+    missing = keys.isna() & ids.fillna("").ne("")
+    if missing.any():
+        raise PseudonymMismatch(f"{int(missing.sum())} row(s) with an id would be written without a pseudonym")
+    positions = sorted({round(i * (len(ids) - 1) / (sample_size - 1)) for i in range(sample_size)}) if len(ids) else []
+    for position in positions:
+        respondent_id, written = ids.iloc[position], keys.iloc[position]
+        if respondent_id and not pd.isna(respondent_id) and written != hmac_pseudonym(respondent_id, key):
+            raise PseudonymMismatch(f"the pseudonym written for row position {position} is not that of its own id")

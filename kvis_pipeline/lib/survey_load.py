@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kvis_pipeline.lib.export_bundle import ExportBundle
-from kvis_pipeline.lib.pseudonym import pseudonymise
+from kvis_pipeline.lib.pseudonym import check_pseudonyms, pseudonymise
 from kvis_pipeline.lib.questionnaire import (
     DURATION_VARIABLE,
     RESPONDENT_ID,
@@ -84,16 +84,26 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
         ]
     )
     accepted_keys = keys.loc[accepted.index]
+    respondents = _respondents(accepted, accepted_keys, questionnaire, source_file)
+    quarantine = quarantine.reset_index(drop=True)
+    check_pseudonyms(_ids_at(rows, respondents["source_row"]), respondents["respondent_key"], key)
+    check_pseudonyms(_ids_at(rows, quarantine["source_row"]), quarantine["respondent_key"], key)
     return SurveyLoad(
-        respondents=_respondents(accepted, accepted_keys, questionnaire, source_file),
+        respondents=respondents,
         answers=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.items], "code", "INTEGER"),
         free_text=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.free_text], "answer_text",
                              "VARCHAR"),
-        quarantine=quarantine.reset_index(drop=True),
+        quarantine=quarantine,
         summary=summary,
         structure=questionnaire.structure_table(),
         labels=questionnaire.labels_table(),
     )
+
+
+def _ids_at(rows: pd.DataFrame, source_rows: pd.Series) -> pd.Series:
+    """The respondentid of each written row, looked up by its row number in the file, numeric ids only."""
+    ids = rows[RESPONDENT_ID].to_numpy()[source_rows.to_numpy(dtype="int64") - FIRST_DATA_ROW]
+    return pd.Series(ids, dtype="string").where(lambda s: s.str.fullmatch(r"\d+"), "")
 
 
 def _respondents(accepted: pd.DataFrame, keys: pd.Series, questionnaire: Questionnaire, source_file: str) -> pd.DataFrame:
