@@ -39,7 +39,7 @@ BROKEN = {
     "undecodable-bytes": (lambda s: replace_bytes(s / "labels.csv", (s / "labels.csv").read_bytes() + b"\x81\x8d"),
                           "labels.csv", "the encoding cannot be read: byte 0x81"),
     "binary-garbage": (lambda s: replace_bytes(s / "dataset.csv", bytes(range(256)) * 4), "dataset.csv",
-                       "NUL bytes"),
+                       "the encoding cannot be read"),
     "empty-dataset": (lambda s: replace_bytes(s / "dataset.csv", b""), "dataset.csv", "the file is empty"),
     "header-only": (lambda s: replace_bytes(s / "dataset.csv", (s / "dataset.csv").read_bytes().split(b"\r\n")[0]),
                     "dataset.csv", "the Dataset holds a header but no rows"),

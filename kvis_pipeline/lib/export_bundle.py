@@ -10,21 +10,23 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from kvis_pipeline.lib.errors import InputFileError
-from kvis_pipeline.lib.text_decoding import read_text
+from kvis_pipeline.lib.text_decoding import decode_text
 
 TABLES = ("Dataset", "Labels", "Structure")
 CSV_NAMES = {table: f"{table.lower()}.csv" for table in TABLES}
 STRUCTURE_COLUMNS = ["questionName", "variableName", "questionType", "subType", "questionText", "choiceValue", "choiceText"]
 DELIMITERS = (";", "\t", ",")
 DATASET_TEXT = "string[pyarrow]"
+DATASET_SHEET = re.compile(r"dataset\s*(\(\d+\)|\d+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class ExportBundle:
     structure: pd.DataFrame  # STRUCTURE_COLUMNS
     paths: dict[str, Path]  # table -> the file it came from (the same .xlsx for all three in Excel form)
     form: str
+    encodings: dict[str, str] = field(default_factory=dict)  # table -> the encoding it was read in (CSV forms)
+    nul_bytes_dropped: int = 0  # stray NUL characters removed from the bundle's files
+    quirks: tuple[str, ...] = ()  # SurveyXact's known export faults that were read around, one line each
 
     @property
     def dataset_path(self) -> Path:
@@ -61,12 +66,17 @@ def read_export_bundle(survey_dir: Path) -> ExportBundle:
 
 
 def _read_csv_bundle(paths: dict[str, Path]) -> ExportBundle:
-    texts = {table: read_text(path) for table, path in paths.items()}
-    delimiter = _delimiter_from_header(paths["Structure"], texts["Structure"], "questionName")
-    frames = {table: parse_delimited(paths[table], texts.pop(table), delimiter, header=table != "Labels",
-                                     text_type=DATASET_TEXT if table == "Dataset" else str) for table in TABLES}
+    decoded = {table: decode_text(path) for table, path in paths.items()}
+    encodings = {table: text.encoding for table, text in decoded.items()}
+    nul_bytes = sum(text.nul_bytes_dropped for text in decoded.values())
+    quirks = [f"{paths[table].name}: {text.nul_bytes_dropped} NUL byte(s) dropped"
+              for table, text in decoded.items() if text.nul_bytes_dropped]
+    delimiter = _delimiter_from_header(paths["Structure"], decoded["Structure"].text, "questionName")
+    frames = {table: parse_delimited(paths[table], decoded.pop(table).text, delimiter, header=table != "Labels",
+                                     text_type=DATASET_TEXT if table == "Dataset" else str, quirks=quirks)
+              for table in TABLES}
     form = {";": "EU CSV", "\t": "INTL CSV", ",": "comma CSV"}[delimiter]
-    return _bundle(frames, paths, form)
+    return replace(_bundle(frames, paths, form), encodings=encodings, nul_bytes_dropped=nul_bytes, quirks=tuple(quirks))
 
 
 def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
@@ -80,30 +90,60 @@ def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
     return follower
 
 
-def parse_delimited(path: Path, text: str, delimiter: str, header: bool, text_type: object = str) -> pd.DataFrame:
-    """Every cell as text, "" where empty. pyarrow's CSV reader read a 10^6-row export in 2.9 s where pandas' took
-    7.5 s; it gets UTF-8 bytes (a StringIO would hold 4 bytes per character)."""
-    data = text.lstrip("\ufeff").encode("utf-8")
+def parse_delimited(path: Path, text: str, delimiter: str, header: bool, text_type: object = str,
+                    quirks: list[str] | None = None) -> pd.DataFrame:
+    """Every cell as text, "" where empty; blank lines skipped. pyarrow's CSV reader read a 10^6-row export in 2.9 s
+    where pandas' took 7.5 s; it gets UTF-8 bytes (a StringIO would hold 4 bytes per character).
+
+    SurveyXact sometimes ends every data row with a delimiter its header lacks: such a file is read with that empty
+    trailing field dropped, and the fact appended to `quirks`; a trailing field that is not empty on every row is a
+    file problem.
+    """
+    data = text.lstrip("\ufeff").encode("utf-8").lstrip(b"\r\n")
     del text
     names = _header(path, data, delimiter)
     if not header:
         names = [str(position) for position in range(len(names))]
     try:
-        table = pcsv.read_csv(
-            io.BytesIO(data),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                            newlines_in_values=True, ignore_empty_lines=True),
-            convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names}, null_values=[],
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        table = _read_table(data, names, header, delimiter)
     except pa.ArrowInvalid as exc:
         if header and "Could not skip initial" in str(exc):  # the header and nothing after it
             return pd.DataFrame({name: pd.Series([], dtype=text_type) for name in names})
-        raise InputFileError(path, f"the file is not valid delimited text: {_field_count_problem(exc)}") from None
+        table = _read_with_trailing_field(data, names, header, delimiter, exc)
+        if table is None:
+            raise InputFileError(path, f"the file is not valid delimited text: {_field_count_problem(exc)}") from None
+        if quirks is not None:
+            quirks.append(f"{path.name}: every row ends with an empty field the header lacks (dropped)")
     if text_type == str:
         return table.to_pandas()
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+
+
+def _read_table(data: bytes, names: list[str], header: bool, delimiter: str) -> pa.Table:
+    return pcsv.read_csv(
+        io.BytesIO(data),
+        read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 24),
+        parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                        newlines_in_values=True, ignore_empty_lines=True),
+        convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names}, null_values=[],
+                                            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+
+
+def _read_with_trailing_field(data: bytes, names: list[str], header: bool, delimiter: str,
+                              failure: pa.ArrowInvalid) -> pa.Table | None:
+    """The table when every row has exactly one more field than the header and that field is empty, else None."""
+    counts = re.search(r"Expected (\d+) columns, got (\d+)", str(failure))
+    if not header or counts is None or int(counts[2]) != int(counts[1]) + 1:
+        return None
+    trailing = "\0trailing"
+    try:
+        table = _read_table(data, [*names, trailing], header, delimiter)
+    except pa.ArrowInvalid:
+        return None
+    if pc.any(pc.not_equal(table.column(trailing), "")).as_py():
+        return None
+    return table.drop_columns([trailing])
 
 
 def _header(path: Path, data: bytes, delimiter: str) -> list[str]:
@@ -143,19 +183,57 @@ def _read_workbook(path: Path) -> ExportBundle:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputFileError(path, f"is not a readable Excel workbook ({_first_line(exc)})") from None
     by_name = {name.strip().lower(): frame for name, frame in sheets.items()}
-    frames = {}
-    for table in TABLES:
+    frames, quirks = {}, []
+    for table in ("Labels", "Structure"):
         sheet = by_name.get(table.lower())
         if sheet is None:
             raise InputFileError(path, f"the sheet {table!r} is missing (found: {', '.join(sheets) or 'none'})")
-        cells = sheet.map(_cell_text)
+        cells = _without_blank_rows(sheet.map(_cell_text))
         if table == "Labels":
             frames[table] = cells
         elif cells.empty:
             raise InputFileError(path, f"the sheet {table!r} is empty")
         else:
-            frames[table] = cells.iloc[1:].set_axis(list(cells.iloc[0]), axis=1).reset_index(drop=True)
-    return _bundle(frames, {table: path for table in TABLES}, "Excel")
+            frames[table] = _with_header(cells)
+    dataset_sheets = [name for name in sheets if DATASET_SHEET.fullmatch(name.strip())]
+    if not dataset_sheets:
+        raise InputFileError(path, f"the sheet 'Dataset' is missing (found: {', '.join(sheets) or 'none'})")
+    frames["Dataset"] = _joined_dataset_sheets(path, {name: sheets[name] for name in dataset_sheets})
+    if len(dataset_sheets) > 1:
+        quirks.append(f"{path.name}: the Dataset is split over the sheets {', '.join(dataset_sheets)} (joined)")
+    return replace(_bundle(frames, {table: path for table in TABLES}, "Excel"), quirks=tuple(quirks))
+
+
+def _joined_dataset_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """A wide Dataset that SurveyXact split over `Dataset(1)`, `Dataset(2)`, ...: its columns continue from one sheet
+    to the next, in sheet order, every sheet with a header row and the same rows."""
+    parts: list[tuple[str, pd.DataFrame]] = []
+    for name, sheet in sheets.items():
+        cells = _without_blank_rows(sheet.map(_cell_text))
+        if cells.empty:
+            raise InputFileError(path, f"the sheet {name!r} is empty")
+        part = _with_header(cells)
+        if parts and len(part) != len(parts[0][1]):
+            first_name, first = parts[0]
+            raise InputFileError(path, f"the Dataset sheets {first_name!r} and {name!r} hold different numbers of "
+                                       f"rows ({len(first)} and {len(part)}), so their rows cannot be matched")
+        parts.append((name, part))
+    joined = parts[0][1]
+    for name, part in parts[1:]:
+        repeated = [column for column in part.columns if column in joined.columns]
+        if repeated:
+            raise InputFileError(path, f"the Dataset sheet {name!r} repeats the column(s) {', '.join(repeated)}")
+        joined = pd.concat([joined, part], axis=1)
+    return joined
+
+
+def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
+    return cells.iloc[1:].set_axis(list(cells.iloc[0]), axis=1).reset_index(drop=True)
+
+
+def _without_blank_rows(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose every cell is empty are layout, not data (as blank lines in the CSV forms)."""
+    return cells[cells.ne("").any(axis=1)].reset_index(drop=True)
 
 
 def _cell_text(value: object) -> str:

@@ -19,14 +19,19 @@ def published_load_summary(publish_dir: Path, waves: list[str] | None = None) ->
     """The load summary as published (every wave, or the given ones); a skipped run never opens the warehouse."""
     with duckdb.connect(str(publish_dir / DATABASE_NAME), read_only=True) as con:
         return con.execute(
-            f"SELECT {', '.join(HEADERS)} FROM {PUBLISHED_SCHEMA}.load_summary "
+            f"SELECT {', '.join(HEADERS)}, nul_bytes_dropped FROM {PUBLISHED_SCHEMA}.load_summary "
             "WHERE $waves IS NULL OR list_contains($waves, wave) ORDER BY wave, source_file DESC",
             {"waves": waves},
         ).df()
 
 
 def format_load_summary(summary: pd.DataFrame) -> str:
-    return summary.rename(columns=HEADERS).to_string(index=False)
+    """The counts per file as a table, then a warning line for each file that held stray NUL bytes."""
+    lines = [summary[list(HEADERS)].rename(columns=HEADERS).to_string(index=False)]
+    for row in summary[summary["nul_bytes_dropped"] > 0].itertuples():
+        lines.append(f"warning: {row.source_file} (wave {row.wave}): {row.nul_bytes_dropped} NUL byte(s) dropped "
+                     "while reading")
+    return "\n".join(lines)
 
 
 def format_publication(publish_dir: Path) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from kvis_pipeline.lib.errors import InputFileError
 from kvis_pipeline.lib.export_bundle import parse_delimited
-from kvis_pipeline.lib.text_decoding import read_text
+from kvis_pipeline.lib.text_decoding import decode_text
 
 ROSTER_FILE = "klyngeoversigt.csv"
 ROSTER_COLUMNS = ["klynge_id", "klynge_navn", "speciale_kode", "speciale", "region", "antal_medlemmer"]
@@ -14,7 +14,8 @@ INTEGER_COLUMNS = ("klynge_id", "speciale_kode", "antal_medlemmer")
 
 
 def read_roster(path: Path) -> pd.DataFrame:
-    roster = parse_delimited(path, read_text(path), ";", header=True)
+    decoded = decode_text(path)
+    roster = parse_delimited(path, decoded.text, ";", header=True)
     roster.columns = [str(c).strip() for c in roster.columns]
     if list(roster.columns) != ROSTER_COLUMNS:
         raise InputFileError(
@@ -46,4 +47,5 @@ def read_roster(path: Path) -> pd.DataFrame:
     if (specialty_names > 1).any():
         code = specialty_names[specialty_names > 1].index[0]
         raise InputFileError(path, f"column speciale: specialty code {code} carries more than one name")
+    roster.attrs["nul_bytes_dropped"] = decoded.nul_bytes_dropped
     return roster

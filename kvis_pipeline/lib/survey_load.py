@@ -80,6 +80,7 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
                 "rows_accepted": len(accepted),
                 "rows_quarantined": problems.index.nunique(),
                 "rows_duplicate": int(is_duplicate.sum()),
+                "nul_bytes_dropped": bundle.nul_bytes_dropped,
             }
         ]
     )

@@ -1,18 +1,33 @@
+"""Decode the landing folder's text files: SurveyXact's three encodings and eKVIS' UTF-8 roster."""
+
 import codecs
+from dataclasses import dataclass
 from pathlib import Path
 
 from kvis_pipeline.lib.errors import InputFileError
 
-# Byte values Windows-1252 leaves undefined; Python's cp1252 codec rejects them too.
 _BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16LE with BOM"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16BE with BOM"),
 )
+# Above this share of NUL bytes a file without a byte-order mark is UTF-16 or binary, not text with stray NULs.
+NUL_SHARE_OF_BINARY = 0.05
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str  # as an operator names it: "Windows-1252", "UTF-8", "UTF-16LE with BOM", ...
+    nul_bytes_dropped: int  # stray NUL characters removed (SurveyXact exports sometimes hold a few)
 
 
 def read_text(path: Path) -> str:
-    """Decode a SurveyXact or roster text file: UTF-16 or UTF-8 by their BOM, else UTF-8, else Windows-1252.
+    return decode_text(path).text
+
+
+def decode_text(path: Path) -> DecodedText:
+    """UTF-16 or UTF-8 by their BOM, else UTF-8, else Windows-1252; stray NULs dropped and counted.
 
     Written by hand because DuckDB's CSV reader cannot read Windows-1252 here and the
     standard library's codecs already do the decoding; this only chooses the codec.
@@ -23,27 +38,32 @@ def read_text(path: Path) -> str:
         raise InputFileError(path, "the file is missing") from None
     except OSError as exc:
         raise InputFileError(path, f"the file cannot be opened ({exc.strerror})") from None
-    if not data.strip():
+    if not data.strip(b"\x00 \t\r\n"):
         raise InputFileError(path, "the file is empty")
-    for bom, encoding in _BOMS:
+    for bom, codec, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                text = data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise InputFileError(
-                    path, f"the file starts with a {encoding} byte-order mark but is not valid {encoding} "
-                    f"(byte {exc.start})"
+                    path, f"the file starts with a {name.split(' ')[0]} byte-order mark but is not valid "
+                    f"{name.split(' ')[0]} (byte {exc.start})"
                 ) from None
-    if b"\x00" in data:
+            nuls = text.count("\x00")
+            return DecodedText(text.replace("\x00", "") if nuls else text, name, nuls)
+    nuls = data.count(b"\x00")
+    if nuls > NUL_SHARE_OF_BINARY * len(data):
         raise InputFileError(
             path, "the file holds NUL bytes: it is binary, or UTF-16 without a byte-order mark, not a text export"
         )
+    if nuls:
+        data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8")
+        return DecodedText(data.decode("utf-8"), "UTF-8", nuls)
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return DecodedText(data.decode("cp1252"), "Windows-1252", nuls)
     except UnicodeDecodeError as exc:
         raise InputFileError(
             path,

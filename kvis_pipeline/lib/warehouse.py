@@ -41,7 +41,7 @@ TABLES: dict[str, str] = {
     "raw.load_summary": """
         wave VARCHAR NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
         rows_received INTEGER NOT NULL, rows_accepted INTEGER NOT NULL, rows_quarantined INTEGER NOT NULL,
-        rows_duplicate INTEGER NOT NULL""",
+        rows_duplicate INTEGER NOT NULL, nul_bytes_dropped INTEGER NOT NULL DEFAULT 0""",
     "restricted.free_text_answers": """
         wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL,
         answer_text VARCHAR NOT NULL""",
@@ -63,7 +63,20 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table, columns in TABLES.items():
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.split('.')[0]}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        _add_missing_columns(con, table, columns)
     _drop_primary_keys(con)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> None:
+    """A warehouse made by an earlier kvis gains the columns added since, with their defaults."""
+    schema, name = table.split(".")
+    present = {row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+        "AND database_name = current_database()", [schema, name]).fetchall()}
+    for definition in (part.strip() for part in columns.split(",")):
+        column = definition.split()[0]
+        if column not in present and " DEFAULT " in definition:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {definition.replace(' NOT NULL', '')}")
 
 
 def _drop_primary_keys(con: duckdb.DuckDBPyConnection) -> None:

@@ -49,6 +49,7 @@ def load_survey(settings: Settings, wave: str, key: bytes) -> SurveyLoad:
                 "rows_accepted": len(roster),
                 "rows_quarantined": 0,
                 "rows_duplicate": 0,
+                "nul_bytes_dropped": roster.attrs.get("nul_bytes_dropped", 0),
             }
         ]
     )

@@ -1,5 +1,5 @@
 with final as (
-    select wave, source_file, rows_received, rows_accepted, rows_quarantined, rows_duplicate
+    select wave, source_file, rows_received, rows_accepted, rows_quarantined, rows_duplicate, nul_bytes_dropped
     from {{ ref('stg_load_summary') }}
 )
 

@@ -214,7 +214,7 @@ FROM items AS i JOIN structure AS s USING (variable);
 
 CREATE TABLE marts.load_summary AS
 SELECT getvariable('wave') AS wave, getvariable('dataset_file') AS source_file, count(*)::INTEGER AS rows_received,
-       count(*)::INTEGER AS rows_accepted, 0 AS rows_quarantined, 0 AS rows_duplicate
+       count(*)::INTEGER AS rows_accepted, 0 AS rows_quarantined, 0 AS rows_duplicate, 0 AS nul_bytes_dropped
 FROM src_dataset
 UNION ALL
-SELECT getvariable('wave'), getvariable('roster_file'), count(*)::INTEGER, count(*)::INTEGER, 0, 0 FROM src_roster;
+SELECT getvariable('wave'), getvariable('roster_file'), count(*)::INTEGER, count(*)::INTEGER, 0, 0, 0 FROM src_roster;
