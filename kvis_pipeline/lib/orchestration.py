@@ -72,7 +72,18 @@ def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
     if failed_checks:
         names = ", ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_checks)
         return RunFailed(f"wave {wave}: blocking check(s) failed: {names}")
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None) if event.is_step_failure else None
+        if error is not None:
+            while error.cause is not None and error.cls_name in DAGSTER_WRAPPERS:
+                error = error.cause
+            return RunFailed(f"wave {wave}: step {event.step_key} failed: {error.cls_name}: "
+                             f"{_exception_text(error.message)} (Dagster run {result.run_id})")
     return RunFailed(f"wave {wave}: the run failed; see the Dagster run {result.run_id} for details")
+
+
+# Dagster's own exceptions around the user code's: the operator wants the innermost one's message.
+DAGSTER_WRAPPERS = frozenset({"DagsterExecutionStepExecutionError", "DagsterUserCodeExecutionError"})
 
 
 def _exception_text(message: str) -> str:
