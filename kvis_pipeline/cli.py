@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--cluster", action="append", type=int, help="only this cluster id (repeatable)")
     report.add_argument("--verbose", action="store_true", help="show Dagster's event log")
     commands.add_parser("status", help="show the current publication: when, which waves, rows, check results")
+    inspect = commands.add_parser(
+        "inspect", help="describe a wave or survey folder and what `kvis run` would do with each row; writes nothing")
+    inspect.add_argument("path", type=Path, help="a wave folder (roster and survey/) or a survey export folder")
+    inspect.add_argument("--json", action="store_true", help="print the findings as JSON")
     generate = commands.add_parser("generate-reference", help="write the reference wave 2025 to the landing folder")
     generate.add_argument("--out", type=Path, help="wave folder to write (default <landing>/2025)")
     generate.add_argument(
@@ -49,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(settings, args.wave, args.specialty, args.cluster, "INFO" if args.verbose else "CRITICAL")
         if args.command == "status":
             return _status(settings)
+        if args.command == "inspect":
+            return _inspect(args.path, args.json)
         if args.command == "bench":
             from kvis_pipeline.lib.benchmark.runner import run_benchmark
 
@@ -183,6 +189,22 @@ def _status(settings: Settings) -> int:
         return 1
     print(report)
     return 0
+
+
+def _inspect(path: Path, as_json: bool) -> int:
+    from kvis_pipeline.lib.inspect_export import format_inspection, inspect_path
+
+    if not path.is_dir():
+        print(f"kvis: {path}: not a folder; give a wave folder or a survey export folder", file=sys.stderr)
+        return 2
+    inspection = inspect_path(path)
+    if as_json:
+        import json
+
+        print(json.dumps(inspection.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_inspection(inspection))
+    return 0 if inspection.would_load else 2
 
 
 def _generate(settings: Settings, out: Path | None, form: str) -> int:

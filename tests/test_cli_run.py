@@ -5,8 +5,11 @@ import shutil
 import subprocess
 import sys
 
-from conftest import land_reference
-from helpers import database_tables, warehouse_tables
+import pandas as pd
+
+from conftest import TEST_KEY, land_reference
+from helpers import database_tables, read_eu_dataset, warehouse_tables, write_eu_dataset
+from kvis_pipeline.lib.pseudonym import hmac_pseudonym
 
 from kvis_pipeline.lib.publication import read_record
 
@@ -92,3 +95,28 @@ def test_a_rerun_with_nothing_changed_does_nothing_and_a_touched_wave_runs_again
 
     (settings.publish_dir / "kvis.duckdb").unlink()  # a publication that is not the one the last run made
     assert "2 of 2 wave(s) loaded and published" in kvis("run", "--no-reports").stdout
+
+
+def test_rows_repeated_mid_file_load_and_publish_the_figures_of_the_file_without_them(settings):
+    land_reference(settings, "2025")
+    survey = land_reference(settings, "2026")
+    dataset = read_eu_dataset(survey / "dataset.csv")
+    completed = dataset.index[dataset.statoverall_4 == "1"]
+    repeated = [completed[3], completed[200], dataset.index[50]]  # as a merge of two downloads leaves them
+    with_repeats = pd.concat([dataset.iloc[:10], dataset.loc[repeated[:1]], dataset.iloc[10:500],
+                              dataset.loc[repeated[1:]], dataset.iloc[500:]], ignore_index=True)
+    write_eu_dataset(survey / "dataset.csv", with_repeats)
+
+    result = kvis("run", "--no-reports")
+    assert result.returncode == 0, result.stderr
+    assert "2026 2026/survey/dataset.csv       987       984            0           3" in result.stdout
+    published = database_tables(settings.publish_dir / "kvis.duckdb")
+    for table, frame in published.items():
+        if table == "marts.load_summary":
+            continue
+        clean, repeats = (frame[frame.wave == w].drop(columns="wave").reset_index(drop=True) for w in ("2025", "2026"))
+        assert len(clean) and clean.equals(repeats), table
+
+    respondents = warehouse_tables(settings)["raw.survey_respondents"].query("wave == '2026'")
+    ids = with_repeats.respondentid.to_numpy()[respondents.source_row.to_numpy() - 2]
+    assert list(respondents.respondent_key) == [hmac_pseudonym(i, TEST_KEY) for i in ids]

@@ -19,6 +19,7 @@ BACKGROUND_VARIABLES = ("lang", "klynge", "speciale", "region")
 STATUS_QUESTION = "statoverall"
 TIMESTAMP_VARIABLES = ("created", "modified", "starttime", "closetime")
 DURATION_VARIABLE = "difftime"
+EKVIS_REQUIRED = (RESPONDENT_ID, "klynge", "speciale", "region")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class Questionnaire:
     variables: tuple[Variable, ...]
 
     @classmethod
-    def from_export(cls, bundle: ExportBundle) -> "Questionnaire":
+    def from_export(cls, bundle: ExportBundle, require_ekvis: bool = True) -> "Questionnaire":
+        """The export's questionnaire; with `require_ekvis`, a file problem unless it has eKVIS' roles (respondent
+        id, background variables, status question), which any SurveyXact export need not have."""
         structure = bundle.structure
         codes = _codes_by_column(bundle.labels, bundle.paths["Labels"])
         variables = []
@@ -88,8 +91,22 @@ class Questionnaire:
         questionnaire = cls(tuple(variables))
         questionnaire._check_unique(bundle.paths["Structure"])
         questionnaire._check_dataset_columns(bundle)
+        if require_ekvis:
+            questionnaire._check_ekvis_roles(bundle)
         questionnaire._check_labels(bundle.paths["Labels"])
         return questionnaire
+
+    @property
+    def missing_ekvis_roles(self) -> list[str]:
+        """The variables eKVIS' rules need that this export lacks; empty for an eKVIS questionnaire."""
+        missing = [name for name in EKVIS_REQUIRED if name not in self.by_name]
+        return missing + ([STATUS_QUESTION] if not self.status_flags else [])
+
+    def _check_ekvis_roles(self, bundle: ExportBundle) -> None:
+        for name in self.missing_ekvis_roles:
+            problem = (f"the export has no {name!r} status question" if name == STATUS_QUESTION
+                       else f"the export has no {name!r} variable")
+            raise InputFileError(bundle.paths["Structure"], problem)
 
     def _check_labels(self, path: Path) -> None:
         """A single-choice variable whose codes Labels does not list could only ever be quarantined whole."""
@@ -118,11 +135,6 @@ class Questionnaire:
             raise InputFileError(
                 bundle.dataset_path, f"variable(s) the Structure describes are missing from the Dataset: {', '.join(absent)}"
             )
-        for required in (RESPONDENT_ID, "klynge", "speciale", "region"):
-            if required not in self.by_name:
-                raise InputFileError(bundle.paths["Structure"], f"the export has no {required!r} variable")
-        if not self.status_flags:
-            raise InputFileError(bundle.paths["Structure"], f"the export has no {STATUS_QUESTION!r} status question")
 
     @property
     def by_name(self) -> dict[str, Variable]:

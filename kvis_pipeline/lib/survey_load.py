@@ -32,6 +32,7 @@ class SurveyLoad:
     summary: pd.DataFrame
     structure: pd.DataFrame
     labels: pd.DataFrame
+    duplicate_source_rows: np.ndarray  # row numbers of the exact repeats left out
 
     def warehouse_frames(self) -> dict[str, pd.DataFrame]:
         return {
@@ -98,6 +99,7 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
         summary=summary,
         structure=questionnaire.structure_table(),
         labels=questionnaire.labels_table(),
+        duplicate_source_rows=np.flatnonzero(is_duplicate.to_numpy()) + FIRST_DATA_ROW,
     )
 
 
