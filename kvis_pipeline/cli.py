@@ -76,6 +76,9 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     from kvis_pipeline.lib.run_state import RunState
 
     waves = settings.discover_waves()
+    refused = settings.skipped_folders()
+    for name, why in refused:
+        print(f"kvis: {settings.landing_dir}: landing folder {name}: {why}", file=sys.stderr)
     if only:
         unknown = sorted(set(only) - set(waves))
         if unknown:
@@ -111,7 +114,7 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
         from kvis_pipeline.lib.stage_timings import write_stage_seconds
 
         write_stage_seconds(timings)
-    return _print_failures(failures)
+    return _print_failures(failures) or (2 if refused else 0)
 
 
 def _materialise(waves: list[str], log_level: str) -> dict[str, Exception]:

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from conftest import REPO, TEST_KEY, land_reference
-from kvis_pipeline.lib.wave_load import load_roster, load_survey
+from kvis_pipeline.lib.wave_load import load_survey
 
 DBT = Path(sys.executable).parent / "dbt"
 PROJECT = REPO / "dbt_project"
@@ -17,7 +17,6 @@ PROJECT = REPO / "dbt_project"
 @pytest.fixture
 def built_reference(settings, tmp_path):
     land_reference(settings)
-    load_roster(settings, "2025")
     load_survey(settings, "2025", TEST_KEY)
     result = subprocess.run(
         [str(DBT), "build", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),

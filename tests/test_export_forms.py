@@ -8,13 +8,12 @@ from helpers import warehouse_tables
 from kvis_pipeline.lib.export_bundle import read_export_bundle
 from kvis_pipeline.lib.reference_wave import write_reference_wave
 from kvis_pipeline.lib.settings import Settings
-from kvis_pipeline.lib.wave_load import load_roster, load_survey
+from kvis_pipeline.lib.wave_load import load_survey
 
 FORM_DEPENDENT = ["source_file", "file_sha256"]
 
 
 def load_tables(settings: Settings, wave: str = "2025") -> dict[str, pd.DataFrame]:
-    load_roster(settings, wave)
     load_survey(settings, wave, TEST_KEY)
     tables = warehouse_tables(settings)
     comparable = {name: frame.drop(columns=[c for c in FORM_DEPENDENT if c in frame]) for name, frame in tables.items()}

@@ -4,12 +4,11 @@ import duckdb
 
 from conftest import TEST_KEY, land_reference
 from kvis_pipeline.defs.ingestion.checks import run_ingestion_checks
-from kvis_pipeline.lib.wave_load import load_roster, load_survey
+from kvis_pipeline.lib.wave_load import load_survey
 
 
 def load_reference(settings):
     land_reference(settings)
-    load_roster(settings, "2025")
     load_survey(settings, "2025", TEST_KEY)
 
 

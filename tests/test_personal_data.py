@@ -2,7 +2,7 @@
 
 from conftest import TEST_KEY, land_reference
 from helpers import read_eu_dataset, warehouse_tables
-from kvis_pipeline.lib.wave_load import load_roster, load_survey
+from kvis_pipeline.lib.wave_load import load_survey
 
 PERSONAL = ["navn", "email", "ydernr", "respondentid"]
 FREE_TEXT = ["s_9", "s_11", "s_13"]
@@ -10,7 +10,6 @@ FREE_TEXT = ["s_9", "s_11", "s_13"]
 
 def test_no_personal_data_or_free_text_outside_restricted(settings):
     survey = land_reference(settings)
-    load_roster(settings, "2025")
     load_survey(settings, "2025", TEST_KEY)
     dataset = read_eu_dataset(survey / "dataset.csv")
     secrets = {

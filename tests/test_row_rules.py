@@ -6,7 +6,7 @@ import pytest
 from conftest import TEST_KEY, land_sample
 from helpers import read_eu_dataset, warehouse_tables, write_eu_dataset
 from kvis_pipeline.lib.pseudonym import pseudonymise
-from kvis_pipeline.lib.wave_load import load_roster, load_survey
+from kvis_pipeline.lib.wave_load import load_survey
 
 STATUS = [f"statoverall_{i}" for i in range(1, 6)]
 
@@ -16,7 +16,6 @@ def load_with(settings, change) -> dict[str, pd.DataFrame]:
     survey = land_sample(settings, "eu")
     dataset = change(read_eu_dataset(survey / "dataset.csv"))
     write_eu_dataset(survey / "dataset.csv", dataset)
-    load_roster(settings, "2025")
     load_survey(settings, "2025", TEST_KEY)
     tables = warehouse_tables(settings)
     summary = tables["raw.load_summary"].set_index("source_file").loc["2025/survey/dataset.csv"]

@@ -7,6 +7,13 @@ from kvis_pipeline.lib.dbt_project import dbt_cli
 from kvis_pipeline.lib.pseudonym import load_pseudonym_key
 from kvis_pipeline.lib.run_lock import acquire_run_lock, wait_for_warehouse
 from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.warehouse import connect, ensure_tables
+from kvis_pipeline.lib.wave_rollback import discard_saved, restore_saved, save_waves
+
+
+def run_has_failed(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """A step of the run failed (a blocking check failing fails its step too)."""
+    return bool(instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1).records)
 
 
 class KvisSettings(dg.ConfigurableResource):
@@ -23,13 +30,36 @@ class KvisSettings(dg.ConfigurableResource):
         self._lock = acquire_run_lock(self.settings(), self.lock_timeout_seconds)
         try:
             wait_for_warehouse(self.settings(), self.warehouse_timeout_seconds)
+            restored = self._finish_rollback(restore=True)
+            if restored:
+                context.log.warning(f"an earlier run did not complete; wave(s) {', '.join(restored)} put back as "
+                                    "they were before it")
         except BaseException:
             self._lock.release()
             raise
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._lock is not None:
-            self._lock.release()
+        try:
+            if context.instance is not None and context.run_id is not None:
+                self._finish_rollback(restore=run_has_failed(context.instance, context.run_id))
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    def save_for_rollback(self, waves: list[str]) -> None:
+        """Before a step first changes the waves' rows: kept until the run ends, put back if it fails."""
+        with connect(self.settings().warehouse) as con:
+            ensure_tables(con)
+            save_waves(con, waves)
+
+    def _finish_rollback(self, restore: bool) -> list[str]:
+        if not self.settings().warehouse.exists():
+            return []
+        with connect(self.settings().warehouse) as con:
+            if restore:
+                return restore_saved(con)
+            discard_saved(con)
+            return []
 
     def settings(self) -> Settings:
         return Settings.from_env()

@@ -48,7 +48,13 @@ class ExportBundle:
 def read_export_bundle(survey_dir: Path) -> ExportBundle:
     if not survey_dir.is_dir():
         raise InputFileError(survey_dir, "the survey export folder is missing")
-    files = {p.name.lower(): p for p in survey_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))}
+    present = sorted(p for p in survey_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    files: dict[str, Path] = {}
+    for path in present:
+        if path.name.lower() in files:
+            raise InputFileError(path, f"is the same file name as {files[path.name.lower()].name} but for case; "
+                                       "keep one of them")
+        files[path.name.lower()] = path
     workbooks = [p for name, p in files.items() if name.endswith(".xlsx")]
     csvs = {table: files.get(name) for table, name in CSV_NAMES.items()}
     if workbooks and any(csvs.values()):
@@ -83,7 +89,7 @@ def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     match = re.match(rf'("?){first_column}\1(.?)', first_line)
     if not match:
-        raise InputFileError(path, f"the header must start with {first_column!r}, found {first_line[:40]!r}")
+        raise InputFileError(path, f"the header must start with {first_column!r}")
     follower = match.group(2)
     if follower not in DELIMITERS:
         raise InputFileError(path, f"cannot tell the delimiter: {first_column!r} is followed by {follower!r}")
@@ -111,7 +117,8 @@ def parse_delimited(path: Path, text: str, delimiter: str, header: bool, text_ty
             return pd.DataFrame({name: pd.Series([], dtype=text_type) for name in names})
         table = _read_with_trailing_field(data, names, header, delimiter, exc)
         if table is None:
-            raise InputFileError(path, f"the file is not valid delimited text: {_field_count_problem(exc)}") from None
+            raise InputFileError(path, "the file is not valid delimited text: "
+                                       f"{_field_count_problem(exc, data, delimiter, len(names))}") from None
         if quirks is not None:
             quirks.append(f"{path.name}: every row ends with an empty field the header lacks (dropped)")
     if text_type == str:
@@ -164,13 +171,26 @@ def _header(path: Path, data: bytes, delimiter: str) -> list[str]:
     return names
 
 
-def _field_count_problem(exc: Exception) -> str:
-    counts = re.search(r"Expected (\d+) columns, got (\d+): (.*)", str(exc), re.DOTALL)
+def _field_count_problem(exc: Exception, data: bytes, delimiter: str, fields: int) -> str:
+    """Which row has how many fields, never what it holds (a row may carry a name or an e-mail)."""
+    counts = re.search(r"Expected (\d+) columns, got (\d+)", str(exc))
     if counts is None:
-        return _first_line(exc)
-    expected, got, row = int(counts[1]), int(counts[2]), counts[3].strip()
-    return (f"rows have {'more' if got > expected else 'fewer'} fields than the header: a row has {got} fields "
-            f"where the header has {expected}, starting {row[:60]!r}")
+        return "the parser stopped at a malformed row"
+    got = int(counts[2])
+    row = _first_row_with_field_count(data, delimiter, fields)
+    where = f"row {row} (the header is row 1)" if row else "a row"
+    return (f"rows have {'more' if got > fields else 'fewer'} fields than the header: {where} has {got} fields "
+            f"where the header has {fields}")
+
+
+def _first_row_with_field_count(data: bytes, delimiter: str, fields: int) -> int | None:
+    """The number of the first record whose field count differs from the header's (only on the error path)."""
+    text = io.StringIO(data.decode("utf-8", errors="replace"), newline="")
+    records = (record for record in csv.reader(text, delimiter=delimiter, quotechar='"') if record)  # blank lines
+    for number, record in enumerate(records, start=1):
+        if len(record) != fields:
+            return number
+    return None
 
 
 def _first_line(exc: Exception) -> str:

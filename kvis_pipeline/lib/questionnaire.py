@@ -12,6 +12,7 @@ import pandas as pd
 
 from kvis_pipeline.lib.errors import InputFileError
 from kvis_pipeline.lib.export_bundle import ExportBundle
+from kvis_pipeline.lib.personal_data import shown
 
 RESPONDENT_ID = "respondentid"
 PERSONAL_VARIABLES = frozenset({"email", "navn", "ydernr"})
@@ -187,6 +188,11 @@ def _codes_by_column(labels: pd.DataFrame, path: Path) -> dict[str, dict[str, st
     codes: dict[str, dict[str, str]] = {}
     for number, row in enumerate(labels.itertuples(index=False), start=1):
         if not row.value.isdigit():
-            raise InputFileError(path, f"row {number}, column value: {row.value!r} is not a whole-number answer code")
-        codes.setdefault(row.variableName, {})[row.value] = row.label
+            raise InputFileError(path, f"row {number}, column value: {shown(row.value)!r} is not a whole-number "
+                                       "answer code")
+        listed = codes.setdefault(row.variableName, {})
+        if row.value in listed and listed[row.value] != row.label:
+            raise InputFileError(path, f"row {number}: code {row.value} of {shown(row.variableName)} is listed again "
+                                       "with another label (which one holds cannot be told)")
+        listed[row.value] = row.label
     return codes

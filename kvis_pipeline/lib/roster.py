@@ -6,6 +6,7 @@ import pandas as pd
 
 from kvis_pipeline.lib.errors import InputFileError
 from kvis_pipeline.lib.export_bundle import parse_delimited
+from kvis_pipeline.lib.personal_data import shown
 from kvis_pipeline.lib.text_decoding import decode_text
 
 ROSTER_FILE = "klyngeoversigt.csv"
@@ -29,7 +30,7 @@ def read_roster(path: Path) -> pd.DataFrame:
         if len(bad):
             row = bad[0]
             raise InputFileError(
-                path, f"row {row + 2}, column {column}: {roster.at[row, column]!r} is not a whole number"
+                path, f"row {row + 2}, column {column}: {shown(roster.at[row, column])!r} is not a whole number"
             )
         roster[column] = roster[column].astype("int64")
     for column in ("klynge_navn", "speciale", "region"):

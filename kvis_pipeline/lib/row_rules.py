@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
+from kvis_pipeline.lib.personal_data import shown
 from kvis_pipeline.lib.questionnaire import DURATION_VARIABLE, RESPONDENT_ID, TIMESTAMP_VARIABLES, Questionnaire
 
 TIMESTAMP_PATTERN = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
@@ -44,7 +45,7 @@ def build_row_rules(questionnaire: Questionnaire, roster: pd.DataFrame) -> list[
                 RowRule(
                     f"multiple_choice_binary:{name}",
                     name,
-                    lambda row, n=name: f"{n}: multiple-choice value {row[n]!r} is not 0 or 1",
+                    lambda row, n=name: f"{n}: multiple-choice value {_quoted(row[n])} is not 0 or 1",
                     lambda df, n=name, a=allowed: df[n].isin(a) & df[n].isin(["0", "1"]),
                 )
             )
@@ -54,7 +55,7 @@ def build_row_rules(questionnaire: Questionnaire, roster: pd.DataFrame) -> list[
                 RowRule(
                     f"code_listed:{name}",
                     name,
-                    lambda row, n=name, c=codes: f"{n}: code {row[n]!r} is not listed in Labels for {n} "
+                    lambda row, n=name, c=codes: f"{n}: code {_quoted(row[n])} is not listed in Labels for {n} "
                     f"(listed: {', '.join(c) or 'none'})",
                     lambda df, n=name, c=codes: df[n].eq("") | df[n].isin(c),
                 )
@@ -83,20 +84,20 @@ def build_row_rules(questionnaire: Questionnaire, roster: pd.DataFrame) -> list[
         RowRule(
             "cluster_in_roster",
             "klynge",
-            lambda row: "klynge is missing" if row["klynge"] == "" else f"klynge: cluster id {row['klynge']!r} is not in the roster",
+            lambda row: "klynge is missing" if row["klynge"] == "" else f"klynge: cluster id {_quoted(row['klynge'])} is not in the roster",
             lambda df: df["klynge"].isin(cluster_specialty),
         ),
         RowRule(
             "specialty_matches_roster",
             "speciale",
-            lambda row: f"speciale {row['speciale']!r} contradicts the roster, which puts cluster {row['klynge']} "
+            lambda row: f"speciale {_quoted(row['speciale'])} contradicts the roster, which puts cluster {row['klynge']} "
             f"in specialty {cluster_specialty[row['klynge']]}",
             lambda df: ~df["klynge"].isin(cluster_specialty) | df["speciale"].eq(df["klynge"].map(cluster_specialty)),
         ),
         RowRule(
             "region_matches_roster",
             "region",
-            lambda row: f"region {row['region']!r} ({region_labels.get(row['region'], 'no label')}) contradicts the "
+            lambda row: f"region {_quoted(row['region'])} ({region_labels.get(row['region'], 'no label')}) contradicts the "
             f"roster, which puts cluster {row['klynge']} in {cluster_region[row['klynge']]}",
             lambda df: ~df["klynge"].isin(cluster_region)
             | df["region"].map(region_labels).str.casefold().eq(df["klynge"].map(cluster_region).str.casefold()),
@@ -112,12 +113,17 @@ def build_row_rules(questionnaire: Questionnaire, roster: pd.DataFrame) -> list[
     return rules
 
 
+def _quoted(value: str) -> str:
+    """A cell as a reason quotes it: masked when it looks like personal data, cut when long."""
+    return repr(shown(value))
+
+
 def _optional_pattern_rule(name: str, pattern: str, expected: str) -> RowRule:
     """An open variable that may be empty but, when filled, must match `pattern`."""
     return RowRule(
         f"format:{name}",
         name,
-        lambda row: f"{name}: {row[name]!r} is not {expected}",
+        lambda row: f"{name}: {_quoted(row[name])} is not {expected}",
         lambda df: df[name].eq("") | df[name].str.fullmatch(pattern),
     )
 
@@ -149,6 +155,7 @@ def find_row_problems(frame: pd.DataFrame, rules: list[RowRule]) -> pd.DataFrame
     for check, index in hits.itertuples(index=False):
         rule, row = by_name[check], frame.loc[index]
         value = rule.reported_value(row) if rule.reported_value else row[rule.column]
+        value = None if value is None else shown(value)
         records.append((index, rule.column, value, rule.explain(row)))
     problems = pd.DataFrame.from_records(records, columns=["index", *PROBLEM_COLUMNS]).set_index("index")
     return problems.sort_index(kind="stable")

@@ -1,4 +1,5 @@
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +30,38 @@ class Settings:
         return self.landing_dir / wave
 
     def discover_waves(self) -> list[str]:
-        """A wave is a landing folder holding a roster or a survey export."""
+        """A wave is a landing folder holding a roster or a survey export, with a valid wave name."""
+        return [name for name, problem in self.landing_folders() if problem is None]
+
+    def skipped_folders(self) -> list[tuple[str, str]]:
+        """Landing folders that look like waves but are not taken: (the name, printable, why)."""
+        return [(ascii(name), problem) for name, problem in self.landing_folders() if problem is not None]
+
+    def landing_folders(self) -> list[tuple[str, str | None]]:
         if not self.landing_dir.is_dir():
             return []
-        return sorted(
-            d.name
-            for d in self.landing_dir.iterdir()
-            if d.is_dir() and ((d / "survey").is_dir() or (d / "klyngeoversigt.csv").exists())
-        )
+        folders = []
+        for folder in sorted(self.landing_dir.iterdir()):
+            if not (folder.is_dir() and ((folder / "survey").is_dir() or (folder / "klyngeoversigt.csv").exists())):
+                continue
+            problem = wave_name_problem(folder.name)
+            if problem is None and not is_inside(folder, self.landing_dir):
+                problem = "the folder is a symbolic link leading out of the landing folder"
+            folders.append((folder.name, problem))
+        return folders
+
+
+WAVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+
+
+def wave_name_problem(name: str) -> str | None:
+    """Why a folder name cannot be a wave name, or None. Wave names reach file names, SQL values and reports."""
+    if WAVE_NAME.fullmatch(name):
+        return None
+    return ("a wave name is 1 to 40 ASCII letters, digits, '-' or '_', starting with a letter or digit; "
+            "skipped")
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """True when `path`, symbolic links resolved, lies within `root` (resolved too)."""
+    return path.resolve().is_relative_to(root.resolve())

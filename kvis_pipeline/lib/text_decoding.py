@@ -1,6 +1,7 @@
 """Decode the landing folder's text files: SurveyXact's three encodings and eKVIS' UTF-8 roster."""
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,14 @@ _BOMS = (
 )
 # Above this share of NUL bytes a file without a byte-order mark is UTF-16 or binary, not text with stray NULs.
 NUL_SHARE_OF_BINARY = 0.05
+
+
+# A UTF-8 encoded letter beyond ASCII (2 or 3 bytes); Windows-1252 text meaning the same letters does not produce one.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,13 @@ def decode_text(path: Path) -> DecodedText:
         data = data.replace(b"\x00", b"")
     try:
         return DecodedText(data.decode("utf-8"), "UTF-8", nuls)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8 = _UTF8_MULTIBYTE.search(data)
+        if utf8 is not None:  # Windows-1252 text holds no such sequence: both encodings are in the file
+            raise InputFileError(
+                path, f"the file mixes encodings: line {_line_of(data, utf8.start())} is UTF-8 but line "
+                f"{_line_of(data, exc.start)} is not (byte 0x{data[exc.start]:02X}); save it in one encoding"
+            ) from None
     try:
         return DecodedText(data.decode("cp1252"), "Windows-1252", nuls)
     except UnicodeDecodeError as exc:

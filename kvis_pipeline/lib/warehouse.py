@@ -109,10 +109,19 @@ class LongForm:
     def __len__(self) -> int:
         return int(self.wide[self.variables].ne("").to_numpy(dtype=bool).sum())
 
-    def select_from(self, relation: str) -> str:
-        columns = ", ".join(f'"{v}"' for v in self.variables)
-        return (f"SELECT respondent_key, variable, value::{self.value_type} AS {self.value_name} "
-                f"FROM (UNPIVOT {relation} ON {columns} INTO NAME variable VALUE value) WHERE value <> ''")
+    def arrow_tables(self) -> tuple[pa.Table, pa.Table]:
+        """The wide rows with positional column names, and the names they stand for: variable names come from the
+        export's Structure, so they reach DuckDB as values, never as identifiers in SQL text."""
+        wide = pa.Table.from_pandas(self.wide[["respondent_key", *self.variables]], preserve_index=False)
+        positional = wide.rename_columns(["respondent_key", *(f"v{i}" for i in range(len(self.variables)))])
+        names = pa.table({"position": [f"v{i}" for i in range(len(self.variables))], "variable": self.variables})
+        return positional, names
+
+    def select_from(self, relation: str, names: str) -> str:
+        columns = ", ".join(f"v{i}" for i in range(len(self.variables)))
+        return (f"SELECT respondent_key, n.variable, value::{self.value_type} AS {self.value_name} "
+                f"FROM (UNPIVOT {relation} ON {columns} INTO NAME position VALUE value) AS u "
+                f"JOIN {names} AS n USING (position) WHERE value <> ''")
 
 
 def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str, pd.DataFrame | LongForm]) -> None:
@@ -122,16 +131,30 @@ def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str,
     try:
         for table, frame in frames.items():
             con.execute(f"DELETE FROM {table} WHERE wave = ?", [wave])
-            long_form = isinstance(frame, LongForm)
             # as an Arrow table: DuckDB scans pandas' Arrow-backed text through a deprecated attribute
-            con.register("incoming_rows", pa.Table.from_pandas(frame.wide if long_form else frame, preserve_index=False))
-            rows = frame.select_from("incoming_rows") if long_form else "SELECT * FROM incoming_rows"
+            if isinstance(frame, LongForm):
+                positional, names = frame.arrow_tables()
+                con.register("incoming_rows", positional)
+                con.register("incoming_names", names)
+                rows = frame.select_from("incoming_rows", "incoming_names")
+            else:
+                con.register("incoming_rows", pa.Table.from_pandas(frame, preserve_index=False))
+                rows = "SELECT * FROM incoming_rows"
             con.execute(f"INSERT INTO {table} BY NAME SELECT *, $wave AS wave FROM ({rows})", {"wave": wave})
             con.unregister("incoming_rows")
+            if isinstance(frame, LongForm):
+                con.unregister("incoming_names")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def select_build_waves(con: duckdb.DuckDBPyConnection, waves: list[str]) -> None:
+    """The waves the next dbt build reads and replaces, as bound values in raw.build_waves."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE OR REPLACE TABLE raw.build_waves (wave VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO raw.build_waves VALUES (?)", [[wave] for wave in waves])
 
 
 def read_wave(con: duckdb.DuckDBPyConnection, table: str, wave: str) -> pd.DataFrame:

@@ -6,7 +6,8 @@ import pandas as pd
 
 from kvis_pipeline.lib.export_bundle import read_export_bundle
 from kvis_pipeline.lib.roster import ROSTER_FILE, read_roster
-from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.settings import Settings, is_inside
 from kvis_pipeline.lib.stage_timings import timed
 from kvis_pipeline.lib.survey_load import SurveyLoad, file_sha256, prepare_survey_load
 from kvis_pipeline.lib.warehouse import connect, replace_wave
@@ -22,20 +23,20 @@ def relative_to_landing(settings: Settings, path: Path) -> str:
     return path.relative_to(settings.landing_dir).as_posix()
 
 
-def load_roster(settings: Settings, wave: str) -> pd.DataFrame:
-    with timed("read"):
-        roster = read_roster(roster_path(settings, wave))
-    with timed("stage"), connect(settings.warehouse) as con:
-        replace_wave(con, wave, {"raw.cluster_roster": roster})
-    return roster
+def _refuse_links_out_of_landing(settings: Settings, paths: list[Path]) -> None:
+    for path in paths:
+        if path.exists() and not is_inside(path, settings.landing_dir):
+            raise InputFileError(path, "is a symbolic link leading out of the landing folder; copy the file in instead")
 
 
-def load_survey(settings: Settings, wave: str, key: bytes) -> SurveyLoad:
-    """Read, validate and pseudonymise the wave's export and swap it into the warehouse in one transaction.
+def load_survey(settings: Settings, wave: str, key: bytes) -> tuple[SurveyLoad, pd.DataFrame]:
+    """Read and validate the roster, read, validate and pseudonymise the export, and swap both into the warehouse in
+    one transaction.
 
-    The load summary covers the roster too, which the rows are checked against.
+    The load summary covers the roster too, which the rows are checked against. Returns the load and the roster.
     """
     path = roster_path(settings, wave)
+    _refuse_links_out_of_landing(settings, [path, *settings.wave_dir(wave).joinpath(SURVEY_FOLDER).glob("*")])
     with timed("read"):
         roster = read_roster(path)
         bundle = read_export_bundle(settings.wave_dir(wave) / SURVEY_FOLDER)
@@ -53,7 +54,8 @@ def load_survey(settings: Settings, wave: str, key: bytes) -> SurveyLoad:
             }
         ]
     )
-    frames = load.warehouse_frames() | {"raw.load_summary": pd.concat([load.summary, roster_summary], ignore_index=True)}
+    frames = {"raw.cluster_roster": roster, **load.warehouse_frames(),
+              "raw.load_summary": pd.concat([load.summary, roster_summary], ignore_index=True)}
     with timed("stage"), connect(settings.warehouse) as con:
         replace_wave(con, wave, frames)
-    return load
+    return load, roster

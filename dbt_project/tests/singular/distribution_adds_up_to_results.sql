@@ -6,7 +6,7 @@ with distribution as (
            sum(n) filter (where is_dont_know) as n_dont_know,
            sum(share) as total_share
     from {{ ref('cluster_distribution') }}
-    where not suppressed
+    where not suppressed and {{ selected_wave_condition() }}
     group by wave, cluster_id, variable
 )
 

@@ -4,6 +4,7 @@ with expected as (
     select r.wave, count(distinct r.cluster_id) as clusters, count(distinct r.specialty_code) as specialties,
            (select count(*) from {{ ref('int_scale_metadata') }} as m where m.wave = r.wave) as items
     from {{ ref('stg_cluster_roster') }} as r
+    where {{ selected_wave_condition('r.wave') }}
     group by r.wave
 ),
 

@@ -4,7 +4,7 @@ from kvis_pipeline.defs.ingestion.checks import INGESTION_CHECKS, run_ingestion_
 from kvis_pipeline.defs.resources import KvisSettings
 from kvis_pipeline.lib.memory import release_freed_memory
 from kvis_pipeline.lib.partitions import wave_partitions
-from kvis_pipeline.lib.wave_load import load_roster, load_survey
+from kvis_pipeline.lib.wave_load import load_survey
 
 LANDING_ROSTER = dg.AssetKey(["landing", "cluster_roster"])
 LANDING_EXPORT = dg.AssetKey(["landing", "survey_export"])
@@ -36,36 +36,22 @@ SURVEY_TABLES = {
 }
 
 
-@dg.asset(
-    key=RAW_ROSTER,
-    deps=[LANDING_ROSTER],
-    partitions_def=wave_partitions,
-    group_name="ingestion",
-    description="The wave's cluster roster, validated.",
-)
-def cluster_roster(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg.MaterializeResult:
-    roster = load_roster(kvis.settings(), context.partition_key)
-    return dg.MaterializeResult(
-        metadata={
-            "clusters": len(roster),
-            "specialties": int(roster["speciale_kode"].nunique()),
-            "members": int(roster["antal_medlemmer"].sum()),
-        }
-    )
-
-
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(key, deps=[LANDING_EXPORT, RAW_ROSTER], description=text, group_name="ingestion")
-        for key, text in SURVEY_TABLES.items()
+        dg.AssetSpec(RAW_ROSTER, deps=[LANDING_ROSTER], group_name="ingestion",
+                     description="The wave's cluster roster, validated; written with the export in one transaction."),
+        *(dg.AssetSpec(key, deps=[LANDING_EXPORT, RAW_ROSTER], description=text, group_name="ingestion")
+          for key, text in SURVEY_TABLES.items()),
     ],
     check_specs=INGESTION_CHECKS,
     partitions_def=wave_partitions,
 )
 def survey_export(context: dg.AssetExecutionContext, kvis: KvisSettings):
-    """Read, validate (pandera, rules from the export's own Structure and Labels) and pseudonymise the export."""
+    """Read and validate the roster and the export (pandera, rules from the export's own Structure and Labels),
+    pseudonymise the export and write both in one transaction: a wave is loaded whole or not at all."""
     settings, wave = kvis.settings(), context.partition_key
-    load = load_survey(settings, wave, kvis.pseudonym_key())
+    kvis.save_for_rollback([wave])
+    load, roster = load_survey(settings, wave, kvis.pseudonym_key())
     summary = load.summary.iloc[0]
     context.log.info(
         f"{summary.source_file}: received {summary.rows_received}, accepted {summary.rows_accepted}, "
@@ -84,6 +70,9 @@ def survey_export(context: dg.AssetExecutionContext, kvis: KvisSettings):
     row_counts = {tuple(table.split(".")): len(frame) for table, frame in load.warehouse_frames().items()}
     del load
     release_freed_memory()
+    yield dg.MaterializeResult(asset_key=RAW_ROSTER, metadata={
+        "dagster/row_count": len(roster), "clusters": len(roster),
+        "specialties": int(roster["speciale_kode"].nunique()), "members": int(roster["antal_medlemmer"].sum())})
     for key, rows in row_counts.items():
         yield dg.MaterializeResult(asset_key=dg.AssetKey(list(key)), metadata={"dagster/row_count": rows, **extra.get(key, {})})
     yield from run_ingestion_checks(settings, wave)

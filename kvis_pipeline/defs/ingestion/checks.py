@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from kvis_pipeline.lib.personal_data import shown
 from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.stage_timings import timed
 from kvis_pipeline.lib.warehouse import connect
@@ -62,7 +63,7 @@ def run_ingestion_checks(settings: Settings, wave: str) -> Iterator[dg.AssetChec
 
 
 def _result(name: str, asset: tuple[str, str], failures: pd.DataFrame, rows: int) -> dg.AssetCheckResult:
-    shown = failures.head(MAX_FAILURE_CASES_SHOWN).astype(str)
+    shown_cases = failures.head(MAX_FAILURE_CASES_SHOWN).astype(str).map(shown)  # never personal data in metadata
     return dg.AssetCheckResult(
         check_name=name,
         asset_key=dg.AssetKey(list(asset)),
@@ -71,6 +72,6 @@ def _result(name: str, asset: tuple[str, str], failures: pd.DataFrame, rows: int
         metadata={
             "rows_checked": rows,
             "failure_count": len(failures),
-            "failure_cases": dg.MetadataValue.json(shown.to_dict("records")),
+            "failure_cases": dg.MetadataValue.json(shown_cases.to_dict("records")),
         },
     )

@@ -14,6 +14,7 @@ from kvis_pipeline.lib.dbt_project import (
 )
 from kvis_pipeline.lib.partitions import wave_partitions
 from kvis_pipeline.lib.stage_timings import timed
+from kvis_pipeline.lib.warehouse import connect, select_build_waves
 
 
 @dbt_assets(
@@ -25,7 +26,10 @@ from kvis_pipeline.lib.stage_timings import timed
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: KvisSettings):
     """Staging, intermediate and mart models; dbt tests run as asset checks. Marts replace the wave's rows only."""
     settings = kvis.settings()
-    dbt_vars = {"wave": context.partition_key, "min_cell": settings.min_cell}
+    # the wave reaches dbt as a row of raw.build_waves, never as text dbt renders (see macros/wave_selection.sql)
+    with connect(settings.warehouse) as con:
+        select_build_waves(con, [context.partition_key])
+    dbt_vars = {"waves_from_warehouse": True, "min_cell": settings.min_cell}
     # the GX check that follows imports Great Expectations (2.6 s): done while dbt works in its own process
     import_in_background("kvis_pipeline.lib.publication_expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
