@@ -1,12 +1,13 @@
 """The `kvis` command: what an operator runs."""
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from kvis_pipeline.lib.errors import InputFileError
-from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.lib.settings import ACCEPT_VARIABLE, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-reports", action="store_true", help="publish only; render no fact sheets or cluster packages")
     run.add_argument("--force", action="store_true", help="run every wave, even those unchanged since the last run")
     run.add_argument("--timings", type=Path, metavar="FILE", help="write the seconds spent per stage to FILE (JSON)")
+    run.add_argument("--accept", action="append", metavar="WAVE",
+                     help="load WAVE although it has no respondents or more quarantined rows than allowed")
+    run.add_argument("--rekey", action="store_true",
+                     help="reprocess every wave with the current pseudonym key (after the key was changed)")
+    remove = commands.add_parser("remove-wave", help="remove a wave from the warehouse and the publication")
+    remove.add_argument("wave")
     report = commands.add_parser(
         "report", help="render fact sheets and cluster packages from the publication (all, or one specialty/cluster)")
     report.add_argument("--wave", help="the wave (default: the latest published)")
@@ -47,8 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if args.command == "run":
+            if args.accept:
+                os.environ[ACCEPT_VARIABLE] = ",".join(args.accept)
+                settings = Settings.from_env()
+            if args.rekey:
+                from kvis_pipeline.lib.key_guard import REKEY_VARIABLE
+
+                os.environ[REKEY_VARIABLE] = "1"
             return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL", reports=not args.no_reports,
-                        force=args.force, timings=args.timings)
+                        force=args.force or args.rekey, timings=args.timings, rekey=args.rekey)
+        if args.command == "remove-wave":
+            return _remove_wave(settings, args.wave)
         if args.command == "report":
             return _report(settings, args.wave, args.specialty, args.cluster, "INFO" if args.verbose else "CRITICAL")
         if args.command == "status":
@@ -70,10 +86,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bool = True, force: bool = False,
-         timings: Path | None = None) -> int:
+         timings: Path | None = None, rekey: bool = False) -> int:
     from kvis_pipeline.lib.load_report import format_load_summary, format_publication, published_load_summary
     from kvis_pipeline.lib.pseudonym import load_pseudonym_key
     from kvis_pipeline.lib.run_state import RunState
+    from kvis_pipeline.lib.warehouse import warehouse_waves
 
     waves = settings.discover_waves()
     refused = settings.skipped_folders()
@@ -88,9 +105,17 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     if not waves:
         print(f"kvis: no wave folders in {settings.landing_dir}", file=sys.stderr)
         return 2
+    stranded = _published_without_landing(settings, set(settings.discover_waves()))
+    if stranded is not None:
+        return stranded
+    if rekey and only:
+        print("kvis: --rekey reprocesses every wave; leave out --wave", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     key, state = load_pseudonym_key(), RunState.load(settings)
-    unchanged = [] if force else state.unchanged_waves(settings, waves, key)
+    in_warehouse = warehouse_waves(settings.warehouse) or set()
+    # a wave missing from the warehouse (lost, or never loaded) runs whatever the run state says
+    unchanged = [] if force else [w for w in state.unchanged_waves(settings, waves, key) if w in in_warehouse]
     to_run = [w for w in waves if w not in unchanged]
     failures = _materialise(to_run, log_level) if to_run else {}
     loaded = [w for w in to_run if w not in failures]
@@ -115,6 +140,45 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
 
         write_stage_seconds(timings)
     return _print_failures(failures) or (2 if refused else 0)
+
+
+def _published_without_landing(settings: Settings, landed: set[str]) -> int | None:
+    """Say which published waves have no landing folder; refuse to run when one of them is not in the warehouse
+    either, since the next publication (made from the warehouse) would silently drop it."""
+    from kvis_pipeline.lib.publication import read_record
+    from kvis_pipeline.lib.warehouse import warehouse_waves
+
+    record = read_record(settings.publish_dir)
+    published = set(record["waves"]) if record else set()
+    missing = sorted(published - landed)
+    if not missing:
+        return None
+    kept = warehouse_waves(settings.warehouse) or set()
+    lost = [wave for wave in missing if wave not in kept]
+    for wave in missing:
+        if wave not in lost:
+            print(f"kvis: wave {wave} is published but has no landing folder in {settings.landing_dir}; it stays "
+                  f"published until `kvis remove-wave {wave}`", file=sys.stderr)
+    if lost:
+        print(f"kvis: wave(s) {', '.join(lost)} are published but neither in the warehouse nor in the landing folder, "
+              "so this run would drop them from the publication; restore their landing folders, or remove them with "
+              f"`kvis remove-wave {lost[0]}`; nothing was run", file=sys.stderr)
+        return 2
+    return None
+
+
+def _remove_wave(settings: Settings, wave: str) -> int:
+    from kvis_pipeline.lib.wave_removal import remove_wave
+
+    removed = remove_wave(settings, wave)
+    if not removed:
+        print(f"kvis: wave {wave} is neither in the warehouse nor in the publication", file=sys.stderr)
+        return 2
+    print(f"kvis remove-wave: removed wave {wave} from {', '.join(removed)}")
+    if settings.wave_dir(wave).is_dir():
+        print(f"kvis remove-wave: its landing folder {settings.wave_dir(wave)} is still there; the next run loads it "
+              "again unless it is moved away")
+    return 0
 
 
 def _materialise(waves: list[str], log_level: str) -> dict[str, Exception]:

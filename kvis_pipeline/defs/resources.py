@@ -1,9 +1,11 @@
+import os
 from typing import Any
 
 import dagster as dg
 from pydantic import PrivateAttr
 
 from kvis_pipeline.lib.dbt_project import dbt_cli
+from kvis_pipeline.lib.key_guard import REKEY_VARIABLE, check_warehouse_key
 from kvis_pipeline.lib.pseudonym import load_pseudonym_key
 from kvis_pipeline.lib.run_lock import acquire_run_lock, wait_for_warehouse
 from kvis_pipeline.lib.settings import Settings
@@ -30,6 +32,9 @@ class KvisSettings(dg.ConfigurableResource):
         self._lock = acquire_run_lock(self.settings(), self.lock_timeout_seconds)
         try:
             wait_for_warehouse(self.settings(), self.warehouse_timeout_seconds)
+            with connect(self.settings().warehouse) as con:
+                check_warehouse_key(con, self.pseudonym_key(), str(self.settings().warehouse),
+                                    rekey=os.environ.get(REKEY_VARIABLE) == "1")
             restored = self._finish_rollback(restore=True)
             if restored:
                 context.log.warning(f"an earlier run did not complete; wave(s) {', '.join(restored)} put back as "

@@ -10,5 +10,9 @@ class InputFileError(Exception):
         super().__init__(f"{self.path}: {problem}")
 
 
+class WaveRefused(InputFileError):
+    """A wave that would load but is refused by rule (nothing accepted, too much quarantined) until accepted."""
+
+
 class RunFailed(Exception):
     """A Dagster run that failed for a reason other than a landing file (a blocking check, a bug)."""

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from kvis_pipeline.lib.errors import InputFileError, RunFailed
+from kvis_pipeline.lib.errors import InputFileError, RunFailed, WaveRefused
+from kvis_pipeline.lib.key_guard import KeyMismatch
 from kvis_pipeline.lib.partitions import wave_partitions
 from kvis_pipeline.lib.run_lock import WarehouseBusy
 
@@ -57,10 +58,12 @@ def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
             continue
         error = getattr(event.event_specific_data, "error", None)
         while error is not None:
-            if error.cls_name == InputFileError.__name__:
+            if error.cls_name in (InputFileError.__name__, WaveRefused.__name__):
                 return InputFileError(*_split_file_message(error.message))
             if error.cls_name == WarehouseBusy.__name__:
                 return WarehouseBusy(_exception_text(error.message))
+            if error.cls_name == KeyMismatch.__name__:
+                return KeyMismatch(_exception_text(error.message))
             if error.cls_name == "DagsterDbtCliRuntimeError":
                 return RunFailed(f"wave {wave}: dbt failed, nothing was published: {_dbt_failures(error.message)}")
             error = error.cause

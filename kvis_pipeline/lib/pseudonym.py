@@ -14,6 +14,7 @@ import pyarrow as pa
 KEY_VARIABLE = "KVIS_PSEUDONYM_KEY"
 KEY_FILE_VARIABLE = "KVIS_PSEUDONYM_KEY_FILE"
 SHA256_BLOCK = 64
+MIN_KEY_LENGTH = 32
 PSEUDONYM_LENGTH = 32
 
 
@@ -29,16 +30,21 @@ def load_pseudonym_key(env: Mapping[str, str] = os.environ) -> bytes:
     ~/.config/kvis/pseudonym.key), readable by its owner only. Losing it changes every pseudonym.
     """
     if env.get(KEY_VARIABLE):
+        if len(env[KEY_VARIABLE]) < MIN_KEY_LENGTH:
+            raise ValueError(f"{KEY_VARIABLE} is shorter than {MIN_KEY_LENGTH} characters: so short a key lets "
+                             "anyone recover the respondent ids by trying every key; use a longer one")
         return env[KEY_VARIABLE].encode()
     path = Path(env.get(KEY_FILE_VARIABLE) or default_key_file(env))
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is narrowed by the umask, never widened: set it as meant
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     key = path.read_text().strip()
-    if len(key) < 32:
-        raise ValueError(f"{path}: the pseudonym key is shorter than 32 characters")
+    if len(key) < MIN_KEY_LENGTH:
+        raise ValueError(f"{path}: the pseudonym key is shorter than {MIN_KEY_LENGTH} characters")
     return key.encode()
 
 

@@ -39,8 +39,10 @@ def publish_marts(warehouse: Path, publish_dir: Path) -> Publication:
     return swap_in(stage_publication(warehouse, publish_dir), publish_dir)
 
 
-def stage_publication(warehouse: Path, publish_dir: Path, version: str | None = None) -> Publication:
-    """Write a complete new publication beside the current one, not yet visible to readers."""
+def stage_publication(warehouse: Path, publish_dir: Path, version: str | None = None,
+                      without_waves: list[str] | None = None) -> Publication:
+    """Write a complete new publication beside the current one, not yet visible to readers. `warehouse` is any
+    database with the marts schema (the warehouse, or a publication); `without_waves` leaves those waves out."""
     publish_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(publish_dir)
     version = version or uuid.uuid4().hex
@@ -49,7 +51,7 @@ def stage_publication(warehouse: Path, publish_dir: Path, version: str | None = 
     database.parent.mkdir(parents=True)
     parquet.mkdir(parents=True)
     try:
-        row_counts = _write_publication(warehouse, database, parquet)
+        row_counts = _write_publication(warehouse, database, parquet, without_waves or [])
     except BaseException:
         shutil.rmtree(publish_dir / STAGING, ignore_errors=True)
         shutil.rmtree(parquet, ignore_errors=True)
@@ -108,7 +110,7 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(staged, path)
 
 
-def _write_publication(warehouse: Path, database: Path, parquet_dir: Path) -> dict[str, int]:
+def _write_publication(warehouse: Path, database: Path, parquet_dir: Path, without_waves: list[str]) -> dict[str, int]:
     row_counts: dict[str, int] = {}
     # the marts' rows have no order to keep; not keeping it lets DuckDB copy and write Parquet in parallel
     with duckdb.connect(str(database), config={"preserve_insertion_order": False}) as con:
@@ -123,7 +125,8 @@ def _write_publication(warehouse: Path, database: Path, parquet_dir: Path) -> di
         con.execute(f"CREATE SCHEMA {PUBLISHED_SCHEMA}")
         for table, comment in tables:
             target = f'{PUBLISHED_SCHEMA}."{table}"'
-            con.execute(f'CREATE TABLE {target} AS SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}"')
+            con.execute(f'CREATE TABLE {target} AS SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}" '
+                        "WHERE NOT list_contains($without, wave)", {"without": without_waves})
             _copy_comments(con, table, comment)
             con.execute(f"COPY {target} TO {_literal(str(parquet_dir / (table + '.parquet')))} (FORMAT parquet)")
             row_counts[table] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]

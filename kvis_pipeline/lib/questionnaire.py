@@ -20,6 +20,7 @@ BACKGROUND_VARIABLES = ("lang", "klynge", "speciale", "region")
 STATUS_QUESTION = "statoverall"
 TIMESTAMP_VARIABLES = ("created", "modified", "starttime", "closetime")
 DURATION_VARIABLE = "difftime"
+COMPLETED_STATUS = 4  # statoverall 4, Gennemført: a respondent in the data contract's sense
 EKVIS_REQUIRED = (RESPONDENT_ID, "klynge", "speciale", "region")
 
 

@@ -17,19 +17,39 @@ def lock_path(settings: Settings) -> Path:
     return settings.warehouse.with_name(settings.warehouse.name + ".lock")
 
 
-def acquire_run_lock(settings: Settings, timeout: float) -> FileLock:
-    """An OS lock (flock): a run that is killed releases it with its process, so a crash never leaves it stuck."""
-    path = lock_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path))
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout:
-        raise WarehouseBusy(
-            f"{settings.warehouse}: another kvis run is writing the warehouse (lock {path}); "
-            f"this run stopped after waiting {timeout:g} s and changed nothing"
-        ) from None
-    return lock
+class RunLocks:
+    """The warehouse's lock and the publish folder's, held together for a whole run."""
+
+    def __init__(self, locks: list[FileLock]):
+        self.locks = locks
+
+    def release(self) -> None:
+        for lock in reversed(self.locks):
+            lock.release()
+
+
+def publish_lock_path(settings: Settings) -> Path:
+    return settings.publish_dir / ".kvis.lock"
+
+
+def acquire_run_lock(settings: Settings, timeout: float) -> RunLocks:
+    """OS locks (flock) on the warehouse and on the publish folder (two warehouses may share one): a run that is
+    killed releases them with its process, so a crash never leaves them stuck."""
+    held: list[FileLock] = []
+    for path, what in ((lock_path(settings), "writing the warehouse"),
+                       (publish_lock_path(settings), "writing the publish folder")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            RunLocks(held).release()
+            raise WarehouseBusy(
+                f"{settings.warehouse}: another kvis run is {what} (lock {path}); "
+                f"this run stopped after waiting {timeout:g} s and changed nothing"
+            ) from None
+        held.append(lock)
+    return RunLocks(held)
 
 
 def wait_for_warehouse(settings: Settings, timeout: float) -> None:

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+ACCEPT_VARIABLE = "KVIS_ACCEPT_WAVES"  # comma-separated waves accepted although refused (kvis run --accept)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings come from the environment variables of the data contract, with its defaults."""
@@ -13,17 +16,28 @@ class Settings:
     warehouse: Path
     publish_dir: Path
     min_cell: int
+    max_quarantined_share: float = 0.10
+    accepted_waves: frozenset[str] = frozenset()  # waves the operator accepts despite the refusal rules
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         min_cell = env.get("KVIS_MIN_CELL", "5")
         if not min_cell.isdigit() or int(min_cell) < 1:
             raise ValueError(f"KVIS_MIN_CELL must be a positive whole number, got {min_cell!r}")
+        share = env.get("KVIS_MAX_QUARANTINED_SHARE", "0.10")
+        try:
+            max_share = float(share)
+        except ValueError:
+            max_share = -1.0
+        if not 0 <= max_share <= 1:
+            raise ValueError(f"KVIS_MAX_QUARANTINED_SHARE must be a fraction from 0 to 1, got {share!r}")
         return cls(
             landing_dir=Path(env.get("KVIS_LANDING_DIR", "data/landing")).absolute(),
             warehouse=Path(env.get("KVIS_WAREHOUSE", "data/warehouse/kvis.duckdb")).absolute(),
             publish_dir=Path(env.get("KVIS_PUBLISH_DIR", "data/published")).absolute(),
             min_cell=int(min_cell),
+            max_quarantined_share=max_share,
+            accepted_waves=frozenset(w for w in env.get(ACCEPT_VARIABLE, "").split(",") if w),
         )
 
     def wave_dir(self, wave: str) -> Path:

@@ -54,6 +54,10 @@ def decode_text(path: Path) -> DecodedText:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as exc:
+                if codec == "utf-8-sig":
+                    raise InputFileError(
+                        path, f"the file mixes encodings: it starts with a UTF-8 byte-order mark but line "
+                        f"{_line_of(data, exc.start + len(bom))} is not UTF-8; save it in one encoding") from None
                 raise InputFileError(
                     path, f"the file starts with a {name.split(' ')[0]} byte-order mark but is not valid "
                     f"{name.split(' ')[0]} (byte {exc.start})"

@@ -150,6 +150,20 @@ def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str,
         raise
 
 
+def warehouse_waves(path: Path) -> set[str] | None:
+    """The waves the warehouse holds (by their load summary); empty for a missing warehouse, None if unreadable."""
+    if not path.exists():
+        return set()
+    try:
+        with connect(path, read_only=True) as con:
+            present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' "
+                                  "AND table_name = 'load_summary'").fetchone()[0]
+            return {row[0] for row in con.execute("SELECT DISTINCT wave FROM raw.load_summary").fetchall()} \
+                if present else set()
+    except duckdb.Error:
+        return None
+
+
 def select_build_waves(con: duckdb.DuckDBPyConnection, waves: list[str]) -> None:
     """The waves the next dbt build reads and replaces, as bound values in raw.build_waves."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 
 from kvis_pipeline.lib.export_bundle import read_export_bundle
+from kvis_pipeline.lib.questionnaire import COMPLETED_STATUS
 from kvis_pipeline.lib.roster import ROSTER_FILE, read_roster
-from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.errors import InputFileError, WaveRefused
 from kvis_pipeline.lib.settings import Settings, is_inside
 from kvis_pipeline.lib.stage_timings import timed
 from kvis_pipeline.lib.survey_load import SurveyLoad, file_sha256, prepare_survey_load
@@ -21,6 +22,25 @@ def roster_path(settings: Settings, wave: str) -> Path:
 
 def relative_to_landing(settings: Settings, path: Path) -> str:
     return path.relative_to(settings.landing_dir).as_posix()
+
+
+TOP_REASONS = 3
+
+
+def refuse_doubtful_load(load: SurveyLoad, max_share: float, path: Path, wave: str) -> None:
+    """A wave with no accepted respondent, or with more of its rows quarantined than allowed, is not loaded."""
+    summary = load.summary.iloc[0]
+    respondents = int((load.respondents["statoverall"] == COMPLETED_STATUS).sum())
+    share = summary.rows_quarantined / summary.rows_received
+    if respondents and share <= max_share:
+        return
+    reasons = load.quarantine.groupby(["column_name", "reason"]).size().sort_values(ascending=False)
+    top = "; ".join(f"{reason} ({count} rows)" for (_, reason), count in reasons.head(TOP_REASONS).items())
+    problem = ("no accepted row is a completed response" if not respondents else
+               f"{summary.rows_quarantined} of {summary.rows_received} rows ({share:.0%}) quarantined, more than "
+               f"KVIS_MAX_QUARANTINED_SHARE allows ({max_share:.0%})")
+    raise WaveRefused(path, f"{problem}{'; top reasons: ' + top if top else ''}; nothing was loaded. To load it "
+                            f"anyway: kvis run --accept {wave}")
 
 
 def _refuse_links_out_of_landing(settings: Settings, paths: list[Path]) -> None:
@@ -41,6 +61,8 @@ def load_survey(settings: Settings, wave: str, key: bytes) -> tuple[SurveyLoad, 
         roster = read_roster(path)
         bundle = read_export_bundle(settings.wave_dir(wave) / SURVEY_FOLDER)
     load = prepare_survey_load(bundle, roster, key, relative_to_landing(settings, bundle.dataset_path))
+    if wave not in settings.accepted_waves:
+        refuse_doubtful_load(load, settings.max_quarantined_share, bundle.dataset_path, wave)
     roster_summary = pd.DataFrame(
         [
             {

@@ -12,7 +12,7 @@ ROLLBACK_SCHEMA = "rollback"
 WAVE_SCHEMAS = ("raw", "restricted", "marts")  # the tables that hold rows per wave; staging and intermediate are views
 
 
-def _wave_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def wave_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return con.execute(
         "SELECT t.schema_name, t.table_name FROM duckdb_tables() AS t "
         "WHERE t.database_name = current_database() AND list_contains($schemas, t.schema_name) "
@@ -43,7 +43,7 @@ def save_waves(con: duckdb.DuckDBPyConnection, waves: list[str]) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {ROLLBACK_SCHEMA}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {ROLLBACK_SCHEMA}.waves (wave VARCHAR NOT NULL)")
     con.executemany(f"INSERT INTO {ROLLBACK_SCHEMA}.waves VALUES (?)", [[wave] for wave in waves])
-    for schema, table in _wave_tables(con):
+    for schema, table in wave_tables(con):
         saved = _saved_name(schema, table)
         con.execute(f'CREATE TABLE IF NOT EXISTS {saved} AS SELECT * FROM {schema}."{table}" LIMIT 0')
         con.execute(f'INSERT INTO {saved} SELECT * FROM {schema}."{table}" WHERE list_contains($waves, wave)',
@@ -60,7 +60,7 @@ def restore_saved(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND database_name = current_database()",
         [ROLLBACK_SCHEMA]).fetchall()}
     con.execute("BEGIN TRANSACTION")
-    for schema, table in _wave_tables(con):
+    for schema, table in wave_tables(con):
         con.execute(f'DELETE FROM {schema}."{table}" WHERE list_contains($waves, wave)', {"waves": waves})
         if f"{schema}__{table}" in saved_tables:
             con.execute(f'INSERT INTO {schema}."{table}" BY NAME SELECT * FROM {_saved_name(schema, table)}')

@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -35,5 +36,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
         with warehouse_environment(settings):
             invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
-        yield from invocation.stream()
-    keep_partial_parse(invocation.target_path)
+        try:
+            yield from invocation.stream()
+            keep_partial_parse(invocation.target_path)
+        finally:  # each build has a target folder of its own (5.7 MB); only the kept parse outlives it
+            shutil.rmtree(invocation.target_path, ignore_errors=True)

@@ -82,11 +82,20 @@ def specialty_codes(database: Path, wave: str, names_or_codes: list[str]) -> lis
     return codes
 
 
+def _unique_stem(slug: str, all_slugs: list[str], fallback: str) -> str:
+    """The name's slug (psykiatri); with the unit's code when the slug is empty or another unit's name gives it too."""
+    if slug and all_slugs.count(slug) == 1:
+        return slug
+    return f"{slug}-{fallback}" if slug else fallback
+
+
 def _jobs(data: PublishedWave, publish_dir: Path, family: str) -> list[Job]:
     folder = reports_dir(publish_dir, family, data.wave)
     if family == FACT_SHEETS:
-        return [Job(family, int(row.specialty_code), folder / slugify(row.specialty_name))
-                for row in data.specialty_response.sort_values("specialty_name").itertuples()]
+        rows = list(data.specialty_response.sort_values("specialty_name").itertuples())
+        slugs = [slugify(row.specialty_name) for row in rows]
+        return [Job(family, int(row.specialty_code), folder / _unique_stem(slug, slugs, f"speciale-{row.specialty_code}"))
+                for row, slug in zip(rows, slugs)]
     if family == CLUSTER_PACKAGES:
         return [Job(family, int(row.cluster_id), folder / f"{row.cluster_id:03d}-{slugify(row.cluster_name)}")
                 for row in data.cluster_response.sort_values("cluster_id").itertuples()]
