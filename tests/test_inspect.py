@@ -11,6 +11,7 @@ from conftest import SAMPLE_FORMS, land_sample
 from helpers import read_eu_dataset, write_eu_dataset
 from kvis_pipeline.lib.export_bundle import read_export_bundle
 from kvis_pipeline.lib.export_writer import write_bundle
+from kvis_pipeline.lib.settings import Settings
 
 
 def inspect(*args) -> subprocess.CompletedProcess:
@@ -62,7 +63,7 @@ BROKEN = {  # one row per rule of the data contract: (row index, column, value o
 }
 
 
-def test_a_wave_with_every_row_rule_broken_once_gives_the_load_summarys_counts(settings):
+def test_a_wave_with_every_row_rule_broken_once_gives_the_load_summarys_counts(settings, monkeypatch):
     from kvis_pipeline.lib.wave_load import load_survey
     from conftest import TEST_KEY
     from helpers import warehouse_tables
@@ -76,7 +77,13 @@ def test_a_wave_with_every_row_rule_broken_once_gives_the_load_summarys_counts(s
     write_eu_dataset(survey / "dataset.csv", dataset)
 
     code, found = inspect_json(survey.parent)
-    assert code == 0
+    assert code == 2  # 11 of 42 rows quarantined is more than the 10 % a run accepts
+    assert found["problem"].endswith("11 of 42 rows (26%) quarantined, more than KVIS_MAX_QUARANTINED_SHARE allows "
+                                     "(10%); top reasons: respondentid occurs in more than one row with different "
+                                     "content; all such rows are held back (2 rows); closetime: '17-09-2025' is not "
+                                     "a time of the form YYYY-MM-DD HH:MM:SS (1 rows); klynge: cluster id '99' is not "
+                                     "in the roster (1 rows); nothing was loaded. To load it anyway: kvis run "
+                                     "--accept 2025")
     rules = found["ekvis_rules"]
     assert (rules["rows_received"], rules["rows_accepted"], rules["rows_quarantined"], rules["rows_duplicate"]) == (
         42, 29, 11, 2)
@@ -89,7 +96,8 @@ def test_a_wave_with_every_row_rule_broken_once_gives_the_load_summarys_counts(s
     text = inspect(survey.parent).stdout
     assert "kvis run would load: received 42, accepted 29, quarantined 11, duplicates 2" in text
     assert "klynge: klynge: cluster id '99' is not in the roster: 1 row(s): 2" in text
-    load_survey(settings, "2025", TEST_KEY)
+    monkeypatch.setenv("KVIS_ACCEPT_WAVES", "2025")
+    load_survey(Settings.from_env(), "2025", TEST_KEY)
     summary = warehouse_tables(settings)["raw.load_summary"].set_index("source_file").loc["2025/survey/dataset.csv"]
     assert (summary.rows_received, summary.rows_accepted, summary.rows_quarantined, summary.rows_duplicate) == (
         42, 29, 11, 2)

@@ -5,7 +5,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from kvis_pipeline.lib.dbt_project import dbt_cli
-from kvis_pipeline.lib.key_guard import REKEY_VARIABLE, check_warehouse_key
+from kvis_pipeline.lib.key_guard import REKEY_VARIABLE, check_warehouse_key, record_warehouse_key
 from kvis_pipeline.lib.pseudonym import load_pseudonym_key
 from kvis_pipeline.lib.run_lock import acquire_run_lock, wait_for_warehouse
 from kvis_pipeline.lib.settings import Settings
@@ -50,6 +50,10 @@ class KvisSettings(dg.ConfigurableResource):
         finally:
             if self._lock is not None:
                 self._lock.release()
+
+    def record_key(self) -> None:
+        with connect(self.settings().warehouse) as con:
+            record_warehouse_key(con, self.pseudonym_key())
 
     def save_for_rollback(self, waves: list[str]) -> None:
         """Before a step first changes the waves' rows: kept until the run ends, put back if it fails."""

@@ -5,11 +5,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kvis_pipeline.lib.errors import InputFileError
+from kvis_pipeline.lib.errors import InputFileError, WaveRefused
 from kvis_pipeline.lib.export_bundle import ExportBundle, read_export_bundle
 from kvis_pipeline.lib.questionnaire import Questionnaire
 from kvis_pipeline.lib.roster import ROSTER_FILE, read_roster
+from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.survey_load import prepare_survey_load
+from kvis_pipeline.lib.wave_load import refuse_doubtful_load
 
 SURVEY_FOLDER = "survey"
 EXAMPLE_ROWS = 5  # row numbers shown per quarantine reason in the text report (all of them are in --json)
@@ -32,7 +34,7 @@ class Inspection:
                 "export": self.export, "ekvis_rules": self.ekvis}
 
 
-def inspect_path(path: Path) -> Inspection:
+def inspect_path(path: Path, settings: Settings | None = None) -> Inspection:
     """Describe the wave folder (roster and survey/) or survey folder at `path`; never raises for bad input."""
     path = path.absolute()
     is_wave = (path / SURVEY_FOLDER).is_dir()
@@ -43,7 +45,9 @@ def inspect_path(path: Path) -> Inspection:
         bundle = read_export_bundle(survey_dir)
         questionnaire = Questionnaire.from_export(bundle, require_ekvis=False)
         inspection.export = _describe_export(bundle, questionnaire)
-        inspection.ekvis = _ekvis_outcome(bundle, questionnaire, roster_path, survey_dir)
+        inspection.ekvis = _ekvis_outcome(bundle, questionnaire, roster_path, survey_dir,
+                                          settings or Settings.from_env(), survey_dir.parent.name)
+        inspection.problem = inspection.ekvis.get("refused")
     except InputFileError as problem:
         inspection.problem = str(problem)
     return inspection
@@ -87,7 +91,7 @@ def _labels_structure_consistency(bundle: ExportBundle, questionnaire: Questionn
 
 
 def _ekvis_outcome(bundle: ExportBundle, questionnaire: Questionnaire, roster_path: Path | None,
-                   survey_dir: Path) -> dict:
+                   survey_dir: Path, settings: Settings, wave: str) -> dict:
     missing = questionnaire.missing_ekvis_roles
     if missing:
         return {"applicable": False, "why": f"not an eKVIS questionnaire: no {', '.join(missing)}"}
@@ -95,6 +99,12 @@ def _ekvis_outcome(bundle: ExportBundle, questionnaire: Questionnaire, roster_pa
         return {"applicable": False, "why": f"no {ROSTER_FILE} beside the survey folder to check clusters against"}
     roster = read_roster(roster_path)
     load = prepare_survey_load(bundle, roster, secrets.token_bytes(32), _source_name(bundle, survey_dir))
+    refused = None
+    if wave not in settings.accepted_waves:
+        try:
+            refuse_doubtful_load(load, settings.max_quarantined_share, bundle.dataset_path, wave)  # as kvis run would
+        except WaveRefused as refusal:
+            refused = str(refusal)
     summary = load.summary.iloc[0]
     quarantine = load.quarantine
     reasons = [
@@ -113,6 +123,7 @@ def _ekvis_outcome(bundle: ExportBundle, questionnaire: Questionnaire, roster_pa
         "quarantine_reasons": reasons,
         "duplicate_rows": [int(row) for row in load.duplicate_source_rows],
         "accepted_by_status": _accepted_by_status(load.respondents, questionnaire),
+        "refused": refused,
     }
 
 

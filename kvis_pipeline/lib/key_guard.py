@@ -28,14 +28,19 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def check_warehouse_key(con: duckdb.DuckDBPyConnection, key: bytes, warehouse: str, rekey: bool = False) -> None:
-    """Record the key's fingerprint in a new warehouse; stop when it differs, unless rekeying."""
-    stored, current = stored_fingerprint(con), key_fingerprint(key)
-    if stored == current:
-        return
-    if stored is not None and not rekey:
+    """Stop when the warehouse was built with another key, unless rekeying."""
+    stored = stored_fingerprint(con)
+    if stored is not None and stored != key_fingerprint(key) and not rekey:
         raise KeyMismatch(f"{warehouse}: the pseudonym key is not the one this warehouse was built with, and "
                           "pseudonyms made with two keys cannot be followed across waves; use the original key, or "
                           "run `kvis run --rekey` to reprocess every wave with this one")
+
+
+def record_warehouse_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Remember the key a load used (once a load has written pseudonyms with it)."""
+    current = key_fingerprint(key)
+    if stored_fingerprint(con) == current:
+        return
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(f"CREATE OR REPLACE TABLE {FINGERPRINT_TABLE} (fingerprint VARCHAR NOT NULL)")
     con.execute(f"INSERT INTO {FINGERPRINT_TABLE} VALUES (?)", [current])

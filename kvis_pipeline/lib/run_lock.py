@@ -29,7 +29,8 @@ class RunLocks:
 
 
 def publish_lock_path(settings: Settings) -> Path:
-    return settings.publish_dir / ".kvis.lock"
+    """Beside the publish folder, not in it: the folder holds the publication and nothing else."""
+    return settings.publish_dir.with_name(settings.publish_dir.name + ".lock")
 
 
 def acquire_run_lock(settings: Settings, timeout: float) -> RunLocks:

@@ -52,6 +52,7 @@ def survey_export(context: dg.AssetExecutionContext, kvis: KvisSettings):
     settings, wave = kvis.settings(), context.partition_key
     kvis.save_for_rollback([wave])
     load, roster = load_survey(settings, wave, kvis.pseudonym_key())
+    kvis.record_key()
     summary = load.summary.iloc[0]
     context.log.info(
         f"{summary.source_file}: received {summary.rows_received}, accepted {summary.rows_accepted}, "
