@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from kvis_pipeline.lib.suppression import suppression_pattern
 from kvis_pipeline.lib.warehouse import connect, replace_wave
 
 DBT = Path(sys.executable).parent / "dbt"
 PROJECT = REPO / "dbt_project"
 Z = 1.959964
+SMALL_GROUP = 10  # KVIS_SMALL_GROUP's default, which the dbt build here uses
 DEGREE = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad", "Slet ikke"]
 
 
@@ -100,14 +102,14 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return round((centre - half) / (1 + Z * Z / n), 12), round((centre + half) / (1 + Z * Z / n), 12)
 
 
-def cell(answers: list[int], item: Item, min_cell: int) -> dict:
+def cell(answers: list[int], item: Item, reason: str | None) -> dict:
     valid = [a for a in answers if a != item.dont_know]
     positive = sum(a in item.positive for a in valid)
-    if len(valid) < min_cell or not valid:
-        return {"suppressed": True, "n_valid": None, "n_dont_know": None, "n_positive": None,
+    if reason is not None:
+        return {"suppressed": True, "suppression": reason, "n_valid": None, "n_dont_know": None, "n_positive": None,
                 "share_positive": None, "ci_low": None, "ci_high": None}
     low, high = wilson(positive, len(valid))
-    return {"suppressed": False, "n_valid": len(valid), "n_dont_know": len(answers) - len(valid),
+    return {"suppressed": False, "suppression": None, "n_valid": len(valid), "n_dont_know": len(answers) - len(valid),
             "n_positive": positive, "share_positive": positive / len(valid), "ci_low": low, "ci_high": high}
 
 
@@ -121,12 +123,32 @@ def compare(unit: dict, reference: dict) -> str | None:
     return "not_different"
 
 
-def distribution(answers: list[int], item: Item, min_cell: int) -> dict[int, tuple]:
+def distribution(answers: list[int], item: Item, reason: str | None) -> dict[int, tuple]:
     valid = [a for a in answers if a != item.dont_know]
-    published = len(valid) >= min_cell and len(valid) > 0
+    published = reason is None
     return {code: (answers.count(code) if published else None,
                    answers.count(code) / len(valid) if published and code != item.dont_know else None,
-                   not published) for code in item.labels}
+                   not published, reason) for code in item.labels}
+
+
+def hidden_cells(items: list[Item], clusters: list[dict], answers, units, min_cell: int) -> dict:
+    """Which cells are hidden and why, by the suppression rule (itself checked against an exact oracle in
+    test_suppression); everything else here is computed independently of the pipeline."""
+    rows = []
+    for item in items:
+        for c in clusters:
+            valid = [a for a in answers(item, units[("cluster", c["klynge_id"])]) if a != item.dont_know]
+            rows.append({"wave": "w", "variable": item.variable, "specialty_code": c["speciale_kode"],
+                         "cluster_id": c["klynge_id"], "valid_answers": len(valid),
+                         "positive_answers": sum(a in item.positive for a in valid)})
+    pattern = suppression_pattern(pd.DataFrame(rows), min_cell, SMALL_GROUP)
+    reasons = {}
+    for row in pattern.itertuples():
+        unit = {"cluster": ("cluster", row.cluster_id), "specialty": ("specialty", row.specialty_code),
+                "national": ("national", None)}[row.level]
+        unit = (unit[0], None if unit[1] is None or pd.isna(unit[1]) else int(unit[1]))
+        reasons[(unit, row.variable)] = (row.suppression, row.distribution_suppression)
+    return reasons
 
 
 def expected_marts(wave: str, data: dict, min_cell: int) -> dict[str, dict]:
@@ -141,7 +163,9 @@ def expected_marts(wave: str, data: dict, min_cell: int) -> dict[str, dict]:
     units = {("cluster", c["klynge_id"]): (lambda r, c=c: r["klynge_id"] == c["klynge_id"]) for c in clusters}
     units |= {("specialty", s): (lambda r, s=s: r["speciale_kode"] == s) for s in {c["speciale_kode"] for c in clusters}}
     units[("national", None)] = lambda r: True
-    cells = {(unit, i.variable): cell(answers(i, keep), i, min_cell) for unit, keep in units.items() for i in items}
+    reasons = hidden_cells(items, clusters, answers, units, min_cell)
+    cells = {(unit, i.variable): cell(answers(i, keep), i, reasons[(unit, i.variable)][0])
+             for unit, keep in units.items() for i in items}
     marts: dict[str, dict] = {"cluster_results": {}, "specialty_results": {}, "national_results": {},
                               "cluster_distribution": {}, "specialty_distribution": {},
                               "national_distribution": {}, "cluster_response": {}}
@@ -160,9 +184,10 @@ def expected_marts(wave: str, data: dict, min_cell: int) -> dict[str, dict]:
         marts[f"{level}_results"][(wave, unit, variable)] = row
     for (level, unit), keep in units.items():
         for item in items:
-            for code, (n, share, suppressed) in distribution(answers(item, keep), item, min_cell).items():
+            reason = reasons[((level, unit), item.variable)][1]
+            for code, (n, share, suppressed, why) in distribution(answers(item, keep), item, reason).items():
                 marts[f"{level}_distribution"][(wave, unit, item.variable, code)] = {
-                    "n": n, "share": share, "suppressed": suppressed,
+                    "n": n, "share": share, "suppressed": suppressed, "suppression": why,
                     "label": item.labels[code].strip(), "is_dont_know": code == item.dont_know}
     for c in clusters:
         rows = [r for r in data["respondents"] if r["klynge_id"] == c["klynge_id"]]

@@ -19,10 +19,12 @@
     ) / (1 + {{ z }}^2 / {{ n }})
 {%- endmacro %}
 
-{# valid_answers, dont_know_answers and positive_answers (unsuppressed counts) become the published item statistics. #}
+{# valid_answers, dont_know_answers and positive_answers (unsuppressed counts) become the published item statistics;
+   `suppression` (from int_suppression_pattern) says whether and why the cell is hidden. #}
 {% macro item_statistics() -%}
-    {%- set published = 'valid_answers >= ' ~ min_cell() ~ ' and valid_answers > 0' -%}
-    not ({{ published }}) as suppressed,
+    {%- set published = 'suppression is null' -%}
+    suppression,
+    suppression is not null as suppressed,
     case when {{ published }} then valid_answers end as n_valid,
     case when {{ published }} then dont_know_answers end as n_dont_know,
     case when {{ published }} then positive_answers end as n_positive,
@@ -48,8 +50,9 @@
 {# Answer-code counts (answers) per unit become the published distribution: shares of the unit's valid answers
    (n_valid, the column holding the unit's valid answers to the item). #}
 {% macro distribution_statistics(n_valid) -%}
-    {%- set published = n_valid ~ ' >= ' ~ min_cell() ~ ' and ' ~ n_valid ~ ' > 0' -%}
-    not ({{ published }}) as suppressed,
+    {%- set published = 'distribution_suppression is null' -%}
+    distribution_suppression as suppression,
+    distribution_suppression is not null as suppressed,
     case when {{ published }} then answers end as n,
     case when {{ published }} and not is_dont_know then answers::double / {{ n_valid }} end as share
 {%- endmacro %}

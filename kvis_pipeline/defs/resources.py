@@ -45,8 +45,8 @@ class KvisSettings(dg.ConfigurableResource):
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         try:
-            if context.instance is not None and context.run_id is not None:
-                self._finish_rollback(restore=run_has_failed(context.instance, context.run_id))
+            if context.instance is not None and context.run is not None:
+                self._finish_rollback(restore=run_has_failed(context.instance, context.run.run_id))
         finally:
             if self._lock is not None:
                 self._lock.release()

@@ -87,6 +87,9 @@ def suites() -> dict[str, list[gxe.Expectation]]:
         # the roster's clusters and the published ones, as a frame rather than a value set: GX copies an
         # expectation's configuration thousands of times, which took 19 s with 74 000 clusters in the set
         "roster_coverage": [gxe.ExpectColumnValuesToBeNull(column=c) for c in ["missing_from_results", "not_in_roster"]],
+        # the disclosure audit: per results or distribution family, wave and item, the hidden cells the published
+        # ones determine (see disclosure_audit); none may be
+        "disclosure_audit": [gxe.ExpectColumnValuesToBeBetween(column="exposed_cells", min_value=0, max_value=0)],
         "level_totals": [
             gxe.ExpectColumnPairValuesToBeEqual(column_A=f"{measure}_{a}", column_B=f"{measure}_{b}")
             for measure in ["members", "respondents", "n_valid", "n_positive"]
@@ -187,6 +190,23 @@ WHERE list_contains($waves, r.wave)
 """
 
 
+def _disclosure_audit(con: duckdb.DuckDBPyConnection, waves: list[str]) -> pd.DataFrame:
+    """One row per family (results, distribution), wave and item: how many hidden cells can be worked out."""
+    from kvis_pipeline.lib.disclosure_audit import audit_publication
+
+    rows = []
+    for family, extra in (("results", []), ("distribution", ["code"])):
+        levels = {level: con.execute(
+            f"SELECT {', '.join(UNIT_KEYS[level] + ['variable', *extra, 'suppressed'])} FROM marts.{level}_{family} "
+            "WHERE list_contains($waves, wave)", {"waves": waves}).df() for level in LEVELS}
+        exposed = audit_publication(levels, family)
+        counts = pd.Series([(c.wave, c.variable) for c in exposed], dtype=object).value_counts()
+        for (wave, variable), _ in levels["national"].groupby(["wave", "variable"]):
+            rows.append({"family": family, "wave": wave, "variable": variable,
+                         "exposed_cells": int(counts.get((wave, variable), 0))})
+    return pd.DataFrame(rows, columns=["family", "wave", "variable", "exposed_cells"])
+
+
 def validate_publication(database: Path, roster_clusters: set[str], docs_dir: Path,
                          waves: list[str]) -> list[ExpectationOutcome]:
     """Run one GX checkpoint per frame over the rows of `waves`, the waves this run publishes anew (the rest are
@@ -207,6 +227,8 @@ def validate_publication(database: Path, roster_clusters: set[str], docs_dir: Pa
             checkpoint = _checkpoint(context, source, name, expectations)
             if name == "roster_coverage":
                 frames = [_roster_coverage(roster_clusters, _frame(con, queries["published_clusters"], waves))]
+            elif name == "disclosure_audit":
+                frames = [_disclosure_audit(con, waves)]
             else:
                 frames = _frames_by_cluster(con, name, queries[name], waves)
             for frame in frames:

@@ -42,7 +42,8 @@ def wave_fingerprint(settings: Settings, wave: str, key: bytes) -> str:
     """The wave's landing files by stat, with the settings and key that shape what is loaded and published."""
     wave_dir = settings.wave_dir(wave)
     files = [p for p in wave_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    context = f"{settings.min_cell}\0{hashlib.sha256(key).hexdigest()}\0{settings.publish_dir}"
+    context = (f"{settings.min_cell}\0{settings.small_group}\0{hashlib.sha256(key).hexdigest()}\0"
+               f"{settings.publish_dir}")
     return hashlib.sha256((_stat_digest(files, wave_dir) + context).encode()).hexdigest()
 
 

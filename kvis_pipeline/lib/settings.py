@@ -16,6 +16,7 @@ class Settings:
     warehouse: Path
     publish_dir: Path
     min_cell: int
+    small_group: int = 10
     max_quarantined_share: float = 0.10
     accepted_waves: frozenset[str] = frozenset()  # waves the operator accepts despite the refusal rules
 
@@ -24,6 +25,9 @@ class Settings:
         min_cell = env.get("KVIS_MIN_CELL", "5")
         if not min_cell.isdigit() or int(min_cell) < 1:
             raise ValueError(f"KVIS_MIN_CELL must be a positive whole number, got {min_cell!r}")
+        small_group = env.get("KVIS_SMALL_GROUP", "10")
+        if not small_group.isdigit():
+            raise ValueError(f"KVIS_SMALL_GROUP must be a whole number, got {small_group!r}")
         share = env.get("KVIS_MAX_QUARANTINED_SHARE", "0.10")
         try:
             max_share = float(share)
@@ -36,6 +40,7 @@ class Settings:
             warehouse=Path(env.get("KVIS_WAREHOUSE", "data/warehouse/kvis.duckdb")).absolute(),
             publish_dir=Path(env.get("KVIS_PUBLISH_DIR", "data/published")).absolute(),
             min_cell=int(min_cell),
+            small_group=int(small_group),
             max_quarantined_share=max_share,
             accepted_waves=frozenset(w for w in env.get(ACCEPT_VARIABLE, "").split(",") if w),
         )

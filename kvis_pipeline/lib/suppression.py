@@ -131,5 +131,7 @@ def suppression_pattern(counts: pd.DataFrame, min_cell: int, small_group: int) -
             level = key[0]
             rows.append((level, wave, key[1] if level != "national" else None, key[2] if level == "cluster" else None,
                          variable, reason, shown[key]))
-    return pd.DataFrame(rows, columns=["level", "wave", "specialty_code", "cluster_id", "variable", "suppression",
-                                       "distribution_suppression"])
+    frame = pd.DataFrame(rows, columns=["level", "wave", "specialty_code", "cluster_id", "variable", "suppression",
+                                        "distribution_suppression"])
+    return frame.astype({"specialty_code": "Int64", "cluster_id": "Int64", "suppression": object,
+                         "distribution_suppression": object})

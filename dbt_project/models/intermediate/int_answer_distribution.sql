@@ -7,9 +7,15 @@ with counts as (
 ),
 
 with_valid as (
-    select *, sum(answers) filter (where not is_dont_know) over (partition by level, wave, specialty_code, cluster_id, variable)
-        as valid_answers
-    from counts
+    select
+        c.*,
+        p.distribution_suppression,
+        sum(c.answers) filter (where not c.is_dont_know)
+            over (partition by c.level, c.wave, c.specialty_code, c.cluster_id, c.variable) as valid_answers
+    from counts as c
+    left join {{ ref('int_suppression_pattern') }} as p
+        on p.level = c.level and p.wave = c.wave and p.variable = c.variable
+        and p.specialty_code is not distinct from c.specialty_code and p.cluster_id is not distinct from c.cluster_id
 )
 
 select

@@ -1,5 +1,6 @@
 -- Item statistics at the three levels at once: clusters, specialties (their clusters summed) and the nation
--- (all respondents pooled, never an average of shares). Suppression is applied here, before anything is compared.
+-- (all respondents pooled, never an average of shares). Suppression (int_suppression_pattern) is applied here,
+-- before anything is compared.
 -- A table: three marts and their tests read it; as a view each would compute it again.
 {{ config(materialized='table') }}
 with counts as (
@@ -8,10 +9,13 @@ with counts as (
 )
 
 select
-    level,
-    wave,
-    specialty_code,
-    cluster_id,
-    variable,
+    c.level,
+    c.wave,
+    c.specialty_code,
+    c.cluster_id,
+    c.variable,
     {{ item_statistics() }}
-from counts
+from counts as c
+left join {{ ref('int_suppression_pattern') }} as p
+    on p.level = c.level and p.wave = c.wave and p.variable = c.variable
+    and p.specialty_code is not distinct from c.specialty_code and p.cluster_id is not distinct from c.cluster_id

@@ -27,6 +27,7 @@ final as (
         c.ci_low,
         c.ci_high,
         c.suppressed,
+        c.suppression,
         {{ compare_with('c.ci_low', 'c.ci_high', 's.share_positive') }} as vs_specialty,
         {{ compare_with('c.ci_low', 'c.ci_high', 'n.share_positive') }} as vs_national
     from clusters as c

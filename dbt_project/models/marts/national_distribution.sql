@@ -7,7 +7,8 @@ with final as (
         is_dont_know,
         n,
         share,
-        suppressed
+        suppressed,
+        suppression
     from {{ ref('int_answer_distribution') }}
     where level = 'national'
 )

@@ -8,7 +8,8 @@ with final as (
         share_positive,
         ci_low,
         ci_high,
-        suppressed
+        suppressed,
+        suppression
     from {{ ref('int_item_statistics') }}
     where level = 'national'
 )

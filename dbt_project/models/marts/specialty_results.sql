@@ -34,6 +34,7 @@ final as (
         s.ci_low,
         s.ci_high,
         s.suppressed,
+        s.suppression,
         coalesce(p.clusters_published, 0) as clusters_published,
         p.cluster_min,
         p.cluster_max,

@@ -30,7 +30,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     # the wave reaches dbt as a row of raw.build_waves, never as text dbt renders (see macros/wave_selection.sql)
     with connect(settings.warehouse) as con:
         select_build_waves(con, [context.partition_key])
-    dbt_vars = {"waves_from_warehouse": True, "min_cell": settings.min_cell}
+    dbt_vars = {"waves_from_warehouse": True, "min_cell": settings.min_cell, "small_group": settings.small_group}
     # the GX check that follows imports Great Expectations (2.6 s): done while dbt works in its own process
     import_in_background("kvis_pipeline.lib.publication_expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part

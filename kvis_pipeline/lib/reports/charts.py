@@ -85,7 +85,7 @@ def share_bars(
     """
     frame = bars.assign(
         percent=bars["share"].astype(float) * 100,
-        text=[("for få svar" if s else "") for s in bars["suppressed"]],
+        text=_hidden_texts(bars),
     )
     order = frame["label"].tolist()
     y = alt.Y("label:N", sort=order, title=None)
@@ -112,6 +112,12 @@ def share_bars(
     return _base_config(chart)
 
 
+def _hidden_texts(bars: pd.DataFrame) -> list[str]:
+    """The words a hidden bar shows instead of a number (a `hidden_text` column, else 'for få svar')."""
+    texts = bars["hidden_text"] if "hidden_text" in bars else ["for få svar"] * len(bars)
+    return [text if hidden else "" for hidden, text in zip(bars["suppressed"], texts)]
+
+
 def grouped_bars(bars: pd.DataFrame, series: list[str], axis_title: str = "Andel (pct.)") -> alt.TopLevelMixin:
     """Bars side by side per label, one per series (e.g. 'Vigtigt' against 'Oplevet', or cluster/specialty/nation).
 
@@ -119,7 +125,7 @@ def grouped_bars(bars: pd.DataFrame, series: list[str], axis_title: str = "Andel
     """
     frame = bars.assign(
         percent=bars["share"].astype(float) * 100,
-        text=[("for få svar" if s else "") for s in bars["suppressed"]],
+        text=_hidden_texts(bars),
     )
     order = list(dict.fromkeys(frame["label"]))
     y = alt.Y("label:N", sort=order, title=None)

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from kvis_pipeline.lib.reports import charts
-from kvis_pipeline.lib.reports.danish import SUPPRESSED, number, pct, sentence
+from kvis_pipeline.lib.reports.danish import number, pct, sentence
 from kvis_pipeline.lib.reports.fact_sheet import priority_against_delivery, question_text
 from kvis_pipeline.lib.reports.published_data import PublishedWave
 from kvis_pipeline.lib.reports.units import NATION, Unit, cluster, item_label, nation, specialty
@@ -57,7 +57,7 @@ def _section(data: PublishedWave, heading: str, variables: list[str], units: lis
     rows = [_row(data, variable, units) for variable in variables]
     bars = pd.DataFrame([
         {"label": row["label"], "series": name, "share": unit.share(row["variable"]),
-         "suppressed": unit.suppressed(row["variable"])}
+         "suppressed": unit.suppressed(row["variable"]), "hidden_text": unit.hidden_text(row["variable"])}
         for row in rows for name, unit in zip(COLUMNS, units)
     ])
     single_question = len({data.item(v)["question_name"] for v in variables}) == 1 and len(variables) > 1
@@ -81,7 +81,7 @@ def _row(data: PublishedWave, variable: str, units: list[Unit]) -> dict:
         "variable": variable,
         "label": item_label(data, variable),
         "answer": _answer(data, variable),
-        "cells": [{"text": SUPPRESSED if u.share(variable) is None else pct(u.share(variable)),
+        "cells": [{"text": u.hidden_text(variable) if u.share(variable) is None else pct(u.share(variable)),
                    "suppressed": u.share(variable) is None} for u in units],
         "vs_national": COMPARISON.get(comparison, "–"),
     }

@@ -7,6 +7,13 @@ from babel.numbers import format_decimal
 
 LOCALE = "da_DK"
 SUPPRESSED = "for få svar"
+DISCREET = "udeladt af hensyn til diskretion"
+# what a hidden cell reads, by the reason the publication gives (marts' `suppression`)
+HIDDEN_TEXT = {"too_few_answers": SUPPRESSED, "small_group": DISCREET, "complementary": DISCREET}
+
+
+def hidden_text(reason: str | None) -> str:
+    return HIDDEN_TEXT.get(reason or "too_few_answers", DISCREET)
 
 
 def number(value: int | float) -> str:

@@ -3,7 +3,16 @@
 import pandas as pd
 
 from kvis_pipeline.lib.reports import charts
-from kvis_pipeline.lib.reports.danish import compared, listing, lower_first, number, pct, percent, sentence
+from kvis_pipeline.lib.reports.danish import (
+    compared,
+    hidden_text,
+    listing,
+    lower_first,
+    number,
+    pct,
+    percent,
+    sentence,
+)
 from kvis_pipeline.lib.reports.published_data import PublishedWave
 from kvis_pipeline.lib.reports.units import NATION, Unit, item_label, likert_rows, nation, specialty
 
@@ -107,7 +116,9 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
     ].merge(data.cluster_response[["cluster_id", "cluster_name"]], on="cluster_id")
     by_cluster = by_cluster.sort_values(["suppressed", "share_positive"], ascending=[True, False])
     bars = pd.DataFrame({"label": by_cluster["cluster_name"], "share": by_cluster["share_positive"],
-                         "suppressed": by_cluster["suppressed"]})
+                         "suppressed": by_cluster["suppressed"],
+                         "hidden_text": [hidden_text(r) for r in by_cluster["suppression"].where(
+                             by_cluster["suppression"].notna(), None)]})
     references = {f"{unit.name}": share, NATION: national}
     return {
         "text": " ".join(sentences),
@@ -131,7 +142,8 @@ def priority_against_delivery(data: PublishedWave, unit: Unit) -> dict:
     pairs = [(label, important[label], delivered[label]) for label in important if label in delivered]
     series = ["Vigtigt (meget vigtigt/vigtigt)", "Oplevet (altid/ofte)"]
     bars = pd.DataFrame([
-        {"label": label, "series": name, "share": unit.share(variable), "suppressed": unit.suppressed(variable)}
+        {"label": label, "series": name, "share": unit.share(variable), "suppressed": unit.suppressed(variable),
+         "hidden_text": unit.hidden_text(variable)}
         for label, wanted, got in pairs
         for name, variable in zip(series, (wanted, got))
     ])
@@ -158,7 +170,8 @@ def _data_use(data: PublishedWave, unit: Unit) -> dict:
     if barriers:
         named = [f"{lower_first(item_label(data, v))} ({pct(unit.share(v))})" for v in barriers[:2]]
         sentences.append(f"De hyppigst nævnte barrierer for at bruge data er {listing(named)}.")
-    bars = pd.DataFrame([{"label": item_label(data, v), "share": unit.share(v), "suppressed": unit.suppressed(v)}
+    bars = pd.DataFrame([{"label": item_label(data, v), "share": unit.share(v), "suppressed": unit.suppressed(v),
+                          "hidden_text": unit.hidden_text(v)}
                          for v in sorted(data.variables("s_8_"), key=lambda v: -(unit.share(v) or 0))])
     return {
         "text": " ".join(sentences),
@@ -178,7 +191,8 @@ def _improvements(data: PublishedWave, unit: Unit, country: Unit) -> dict:
         text = sentence(text)
         if unit.results.at[IMPROVEMENTS, "vs_national"] == "not_different" and compared(share, national) != "på niveau med":
             text += " " + UNCERTAIN
-    bars = pd.DataFrame([{"label": u.name, "share": u.share(IMPROVEMENTS), "suppressed": u.suppressed(IMPROVEMENTS)}
+    bars = pd.DataFrame([{"label": u.name, "share": u.share(IMPROVEMENTS), "suppressed": u.suppressed(IMPROVEMENTS),
+                          "hidden_text": u.hidden_text(IMPROVEMENTS)}
                          for u in (unit, country)])
     return {"text": text, "question": str(data.item(IMPROVEMENTS)["question_text"]),
             "chart": charts.to_svg(charts.share_bars(bars, axis_title="Andel, der har svaret ja (pct.)"))}

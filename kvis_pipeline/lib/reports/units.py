@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kvis_pipeline.lib.reports.danish import hidden_text
 from kvis_pipeline.lib.reports.published_data import PublishedWave
 
 NATION = "Alle specialer"
@@ -20,6 +21,11 @@ class Unit:
         if variable not in self.results.index or self.results.at[variable, "suppressed"]:
             return None
         return float(self.results.at[variable, "share_positive"])
+
+    def hidden_text(self, variable: str) -> str:
+        """What the reader sees instead of the number: 'for få svar' or 'udeladt af hensyn til diskretion'."""
+        reason = self.results.at[variable, "suppression"] if variable in self.results.index else None
+        return hidden_text(None if pd.isna(reason) else str(reason))
 
     def suppressed(self, variable: str) -> bool:
         return variable not in self.results.index or bool(self.results.at[variable, "suppressed"])

@@ -1,0 +1,21 @@
+"""Per wave, item and unit (cluster, specialty, nation): why its cell is hidden in the results and in the
+distributions, or NULL where it is published. Primary, small-group and complementary suppression; the rule lives
+in kvis_pipeline.lib.suppression, written once and tested there against an independent oracle."""
+
+import os
+
+
+def setting(value, variable: str, default: str) -> int:
+    """A var as configured; dbt hands a Python model a project var's default unrendered, so read the environment
+    as the var itself would (KVIS_MIN_CELL, KVIS_SMALL_GROUP)."""
+    text = str(value)
+    return int(text) if text.isdigit() else int(os.environ.get(variable, default))
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from kvis_pipeline.lib.suppression import suppression_pattern
+
+    counts = dbt.ref("int_cluster_item_counts").df()
+    return suppression_pattern(counts, setting(dbt.config.get("min_cell"), "KVIS_MIN_CELL", "5"),
+                               setting(dbt.config.get("small_group"), "KVIS_SMALL_GROUP", "10"))
