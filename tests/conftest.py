@@ -62,3 +62,13 @@ def land_sample(settings: Settings, form: str, wave: str = "2025") -> Path:
 def land_reference(settings: Settings, wave: str = "2025") -> Path:
     shutil.copytree(REFERENCE_LANDING, settings.wave_dir(wave))
     return settings.wave_dir(wave) / "survey"
+
+
+# The slowest files first, so that the two pytest-xdist workers (whole files each, --dist loadfile) finish together.
+SLOWEST_FIRST = ["test_reports.py", "test_state_heals.py", "test_cli_run.py", "test_unattended.py",
+                 "test_hostile_input.py", "test_file_problems.py", "test_results_properties.py", "test_publication.py"]
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: position for position, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file keeps its own order

@@ -147,3 +147,26 @@ def test_a_specialty_with_one_cluster_is_hidden_with_it_and_the_nation_protected
     assert by_key[("specialty", 3)] == COMPLEMENTARY  # the smallest other specialty, so the nation hides neither
     assert by_key[("cluster", 3, 4)] == COMPLEMENTARY  # a hidden specialty is not the sum of published clusters
     assert by_key[("national",)] is None
+
+
+def test_the_publication_audit_finds_a_cell_the_published_ones_determine():
+    import duckdb
+
+    from kvis_pipeline.lib.publication_expectations import _disclosure_audit
+
+    clusters = [(1, 1, 8, 8), (2, 2, 30, 10), (2, 3, 25, 12), (3, 4, 12, 6), (3, 5, 40, 20)]
+    pattern = pattern_of(clusters, 5, 10)
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    for level, keys in (("cluster", "specialty_code, cluster_id"), ("specialty", "specialty_code"), ("national", "")):
+        rows = pattern[pattern.level == level].assign(suppressed=lambda f: f.suppression.notna(), code=1)
+        con.register("rows", rows)
+        for family, code in (("results", ""), ("distribution", ", code")):
+            con.execute(f"CREATE TABLE marts.{level}_{family} AS SELECT wave, {keys + ', ' if keys else ''}"
+                        f"variable{code}, suppressed FROM rows")
+        con.unregister("rows")
+    assert _disclosure_audit(con, ["2025"]).exposed_cells.sum() == 0
+    con.execute("UPDATE marts.cluster_results SET suppressed = false WHERE cluster_id = 4")  # complementary
+    exposed = _disclosure_audit(con, ["2025"])
+    # specialty 3 is now the sum of published clusters, so the nation gives specialty 1, which is cluster 1
+    assert exposed.set_index("family").exposed_cells.to_dict() == {"results": 3, "distribution": 0}

@@ -196,8 +196,10 @@ def _disclosure_audit(con: duckdb.DuckDBPyConnection, waves: list[str]) -> pd.Da
 
     rows = []
     for family, extra in (("results", []), ("distribution", ["code"])):
+        keys = {"cluster": ["wave", "specialty_code", "cluster_id"], "specialty": ["wave", "specialty_code"],
+                "national": ["wave"]}  # a cluster with its specialty: the tree of sums
         levels = {level: con.execute(
-            f"SELECT {', '.join(UNIT_KEYS[level] + ['variable', *extra, 'suppressed'])} FROM marts.{level}_{family} "
+            f"SELECT {', '.join(keys[level] + ['variable', *extra, 'suppressed'])} FROM marts.{level}_{family} "
             "WHERE list_contains($waves, wave)", {"waves": waves}).df() for level in LEVELS}
         exposed = audit_publication(levels, family)
         counts = pd.Series([(c.wave, c.variable) for c in exposed], dtype=object).value_counts()

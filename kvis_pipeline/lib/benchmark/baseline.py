@@ -13,9 +13,11 @@ from pathlib import Path
 import duckdb
 
 from kvis_pipeline.lib.roster import ROSTER_FILE
+from kvis_pipeline.lib.suppression import suppression_pattern
 
 TRANSCODE_CHUNK = 1 << 24  # characters
 SOURCE_ENCODING = "cp1252"
+PATTERN_MARK = "-- @suppression_pattern\n"
 
 
 def transcode(source: Path, target: Path) -> None:
@@ -25,7 +27,7 @@ def transcode(source: Path, target: Path) -> None:
             writer.write(chunk)
 
 
-def run_baseline(wave_dir: Path, out_dir: Path, wave: str, min_cell: int = 5) -> dict[str, float]:
+def run_baseline(wave_dir: Path, out_dir: Path, wave: str, min_cell: int = 5, small_group: int = 10) -> dict[str, float]:
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -51,7 +53,13 @@ def run_baseline(wave_dir: Path, out_dir: Path, wave: str, min_cell: int = 5) ->
                             "dataset_file": files["dataset"].relative_to(landing).as_posix(),
                             "roster_file": files["roster"].relative_to(landing).as_posix()}.items():
             con.execute(f"SET VARIABLE {name} = ?", [value])
-        con.execute(resources.files(__package__).joinpath("baseline.sql").read_text())
+        before, after = resources.files(__package__).joinpath("baseline.sql").read_text().split(PATTERN_MARK)
+        con.execute(before)
+        counts = con.execute("SELECT 'wave' AS wave, * FROM cluster_item_counts").df()
+        con.register("suppression_frame", suppression_pattern(counts, min_cell, small_group))
+        con.execute("CREATE TEMP TABLE pattern AS SELECT * FROM suppression_frame")
+        con.unregister("suppression_frame")
+        con.execute(after)
         seconds["sql"] = time.perf_counter() - started
 
         started = time.perf_counter()

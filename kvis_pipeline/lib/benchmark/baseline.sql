@@ -76,6 +76,16 @@ CROSS JOIN labels AS l
 JOIN items AS i USING (variable)
 LEFT JOIN code_counts AS c ON c.cluster_id = r.cluster_id AND c.variable = l.variable AND c.code = l.code;
 
+CREATE TEMP TABLE cluster_item_counts AS
+SELECT specialty_code, cluster_id, variable,
+       coalesce(sum(answers) FILTER (WHERE NOT is_dont_know), 0)::BIGINT AS valid_answers,
+       coalesce(sum(answers) FILTER (WHERE is_positive AND NOT is_dont_know), 0)::BIGINT AS positive_answers
+FROM cluster_code_counts GROUP BY ALL;
+
+-- Here baseline.py computes the temp table `pattern` from cluster_item_counts with kvis_pipeline.lib.suppression
+-- (hiding cells that would give away hidden ones is a fixpoint over the tree of sums, not one query).
+-- @suppression_pattern
+
 CREATE TEMP TABLE item_statistics AS
 WITH counts AS (
     SELECT
@@ -89,13 +99,15 @@ WITH counts AS (
     GROUP BY GROUPING SETS ((specialty_code, cluster_id, variable), (specialty_code, variable), (variable))
 ),
 published AS (
-    SELECT *, coalesce(n_valid_all, 0) AS v, coalesce(n_dont_know_all, 0) AS d, coalesce(n_positive_all, 0) AS k,
-           coalesce(n_valid_all, 0) >= getvariable('min_cell') AND coalesce(n_valid_all, 0) > 0 AS shown
-    FROM counts
+    SELECT c.*, coalesce(n_valid_all, 0) AS v, coalesce(n_dont_know_all, 0) AS d, coalesce(n_positive_all, 0) AS k,
+           p.suppression, p.suppression IS NULL AS shown
+    FROM counts AS c
+    LEFT JOIN pattern AS p ON p.level = c.level AND p.variable = c.variable
+        AND p.specialty_code IS NOT DISTINCT FROM c.specialty_code AND p.cluster_id IS NOT DISTINCT FROM c.cluster_id
 )
 SELECT
     level, specialty_code, cluster_id, variable,
-    NOT shown AS suppressed,
+    NOT shown AS suppressed, suppression,
     CASE WHEN shown THEN v END AS n_valid,
     CASE WHEN shown THEN d END AS n_dont_know,
     CASE WHEN shown THEN k END AS n_positive,
@@ -116,7 +128,7 @@ CREATE MACRO compare_with(lo, hi, reference) AS
 
 CREATE TABLE marts.cluster_results AS
 SELECT getvariable('wave') AS wave, c.cluster_id, c.specialty_code, c.variable, c.n_valid, c.n_dont_know,
-       c.n_positive, c.share_positive, c.ci_low, c.ci_high, c.suppressed,
+       c.n_positive, c.share_positive, c.ci_low, c.ci_high, c.suppressed, c.suppression,
        compare_with(c.ci_low, c.ci_high, s.share_positive) AS vs_specialty,
        compare_with(c.ci_low, c.ci_high, n.share_positive) AS vs_national
 FROM item_statistics AS c
@@ -131,7 +143,7 @@ WITH spread AS (
     FROM item_statistics WHERE level = 'cluster' AND NOT suppressed GROUP BY ALL
 )
 SELECT getvariable('wave') AS wave, s.specialty_code, s.variable, s.n_valid, s.n_dont_know, s.n_positive,
-       s.share_positive, s.ci_low, s.ci_high, s.suppressed, coalesce(p.clusters_published, 0) AS clusters_published,
+       s.share_positive, s.ci_low, s.ci_high, s.suppressed, s.suppression, coalesce(p.clusters_published, 0) AS clusters_published,
        p.cluster_min, p.cluster_max, compare_with(s.ci_low, s.ci_high, n.share_positive) AS vs_national
 FROM item_statistics AS s
 JOIN item_statistics AS n ON n.level = 'national' AND n.variable = s.variable
@@ -140,7 +152,7 @@ WHERE s.level = 'specialty';
 
 CREATE TABLE marts.national_results AS
 SELECT getvariable('wave') AS wave, variable, n_valid, n_dont_know, n_positive, share_positive, ci_low, ci_high,
-       suppressed
+       suppressed, suppression
 FROM item_statistics WHERE level = 'national';
 
 CREATE TEMP TABLE distribution AS
@@ -155,27 +167,29 @@ WITH counts AS (
                             (variable, code))
 ),
 valid AS (
-    SELECT *, sum(answers) FILTER (WHERE NOT is_dont_know)
-                  OVER (PARTITION BY level, specialty_code, cluster_id, variable) AS n_valid
-    FROM counts
+    SELECT c.*, p.distribution_suppression AS suppression, p.distribution_suppression IS NULL AS shown,
+           sum(c.answers) FILTER (WHERE NOT c.is_dont_know)
+               OVER (PARTITION BY c.level, c.specialty_code, c.cluster_id, c.variable) AS n_valid
+    FROM counts AS c
+    LEFT JOIN pattern AS p ON p.level = c.level AND p.variable = c.variable
+        AND p.specialty_code IS NOT DISTINCT FROM c.specialty_code AND p.cluster_id IS NOT DISTINCT FROM c.cluster_id
 )
 SELECT level, specialty_code, cluster_id, variable, code, label, is_dont_know,
-       NOT (n_valid >= getvariable('min_cell') AND n_valid > 0) AS suppressed,
-       CASE WHEN n_valid >= getvariable('min_cell') AND n_valid > 0 THEN answers END AS n,
-       CASE WHEN n_valid >= getvariable('min_cell') AND n_valid > 0 AND NOT is_dont_know
-            THEN answers::DOUBLE / n_valid END AS share
+       NOT shown AS suppressed, suppression,
+       CASE WHEN shown THEN answers END AS n,
+       CASE WHEN shown AND NOT is_dont_know THEN answers::DOUBLE / n_valid END AS share
 FROM valid;
 
 CREATE TABLE marts.cluster_distribution AS
-SELECT getvariable('wave') AS wave, cluster_id, specialty_code, variable, code, label, is_dont_know, n, share, suppressed
+SELECT getvariable('wave') AS wave, cluster_id, specialty_code, variable, code, label, is_dont_know, n, share, suppressed, suppression
 FROM distribution WHERE level = 'cluster';
 
 CREATE TABLE marts.specialty_distribution AS
-SELECT getvariable('wave') AS wave, specialty_code, variable, code, label, is_dont_know, n, share, suppressed
+SELECT getvariable('wave') AS wave, specialty_code, variable, code, label, is_dont_know, n, share, suppressed, suppression
 FROM distribution WHERE level = 'specialty';
 
 CREATE TABLE marts.national_distribution AS
-SELECT getvariable('wave') AS wave, variable, code, label, is_dont_know, n, share, suppressed
+SELECT getvariable('wave') AS wave, variable, code, label, is_dont_know, n, share, suppressed, suppression
 FROM distribution WHERE level = 'national';
 
 CREATE TABLE marts.cluster_response AS
