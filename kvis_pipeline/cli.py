@@ -92,7 +92,8 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     from kvis_pipeline.lib.run_state import RunState
     from kvis_pipeline.lib.warehouse import warehouse_waves
 
-    waves = settings.discover_waves()
+    landed = settings.discover_waves()
+    waves = landed
     refused = settings.skipped_folders()
     for name, why in refused:
         print(f"kvis: {settings.landing_dir}: landing folder {name}: {why}", file=sys.stderr)
@@ -105,7 +106,8 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     if not waves:
         print(f"kvis: no wave folders in {settings.landing_dir}", file=sys.stderr)
         return 2
-    stranded = _published_without_landing(settings, set(settings.discover_waves()))
+    in_warehouse = warehouse_waves(settings.warehouse) or set()
+    stranded = _published_without_landing(settings, set(landed), in_warehouse)
     if stranded is not None:
         return stranded
     if rekey and only:
@@ -113,7 +115,6 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
         return 2
     started = time.perf_counter()
     key, state = load_pseudonym_key(), RunState.load(settings)
-    in_warehouse = warehouse_waves(settings.warehouse) or set()
     # a wave missing from the warehouse (lost, or never loaded) runs whatever the run state says
     unchanged = [] if force else [w for w in state.unchanged_waves(settings, waves, key) if w in in_warehouse]
     to_run = [w for w in waves if w not in unchanged]
@@ -142,18 +143,16 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     return _print_failures(failures) or (2 if refused else 0)
 
 
-def _published_without_landing(settings: Settings, landed: set[str]) -> int | None:
+def _published_without_landing(settings: Settings, landed: set[str], kept: set[str]) -> int | None:
     """Say which published waves have no landing folder; refuse to run when one of them is not in the warehouse
-    either, since the next publication (made from the warehouse) would silently drop it."""
+    (`kept`) either, since the next publication (made from the warehouse) would silently drop it."""
     from kvis_pipeline.lib.publication import read_record
-    from kvis_pipeline.lib.warehouse import warehouse_waves
 
     record = read_record(settings.publish_dir)
     published = set(record["waves"]) if record else set()
     missing = sorted(published - landed)
     if not missing:
         return None
-    kept = warehouse_waves(settings.warehouse) or set()
     lost = [wave for wave in missing if wave not in kept]
     for wave in missing:
         if wave not in lost:

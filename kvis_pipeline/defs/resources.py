@@ -9,7 +9,7 @@ from kvis_pipeline.lib.key_guard import REKEY_VARIABLE, check_warehouse_key, rec
 from kvis_pipeline.lib.pseudonym import load_pseudonym_key
 from kvis_pipeline.lib.run_lock import acquire_run_lock, wait_for_warehouse
 from kvis_pipeline.lib.settings import Settings
-from kvis_pipeline.lib.warehouse import connect, ensure_tables
+from kvis_pipeline.lib.warehouse import connect
 from kvis_pipeline.lib.wave_rollback import discard_saved, restore_saved, save_waves
 
 
@@ -35,7 +35,7 @@ class KvisSettings(dg.ConfigurableResource):
             with connect(self.settings().warehouse) as con:
                 check_warehouse_key(con, self.pseudonym_key(), str(self.settings().warehouse),
                                     rekey=os.environ.get(REKEY_VARIABLE) == "1")
-            restored = self._finish_rollback(restore=True)
+                restored = restore_saved(con)  # what a killed run left saved
             if restored:
                 context.log.warning(f"an earlier run did not complete; wave(s) {', '.join(restored)} put back as "
                                     "they were before it")
@@ -58,17 +58,15 @@ class KvisSettings(dg.ConfigurableResource):
     def save_for_rollback(self, waves: list[str]) -> None:
         """Before a step first changes the waves' rows: kept until the run ends, put back if it fails."""
         with connect(self.settings().warehouse) as con:
-            ensure_tables(con)
             save_waves(con, waves)
 
-    def _finish_rollback(self, restore: bool) -> list[str]:
-        if not self.settings().warehouse.exists():
-            return []
-        with connect(self.settings().warehouse) as con:
-            if restore:
-                return restore_saved(con)
-            discard_saved(con)
-            return []
+    def _finish_rollback(self, restore: bool) -> None:
+        if self.settings().warehouse.exists():
+            with connect(self.settings().warehouse) as con:
+                if restore:
+                    restore_saved(con)
+                else:
+                    discard_saved(con)
 
     def settings(self) -> Settings:
         return Settings.from_env()

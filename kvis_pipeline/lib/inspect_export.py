@@ -11,9 +11,8 @@ from kvis_pipeline.lib.questionnaire import Questionnaire
 from kvis_pipeline.lib.roster import ROSTER_FILE, read_roster
 from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.survey_load import prepare_survey_load
-from kvis_pipeline.lib.wave_load import refuse_doubtful_load
+from kvis_pipeline.lib.wave_load import SURVEY_FOLDER, refuse_doubtful_load
 
-SURVEY_FOLDER = "survey"
 EXAMPLE_ROWS = 5  # row numbers shown per quarantine reason in the text report (all of them are in --json)
 
 

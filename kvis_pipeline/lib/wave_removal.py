@@ -9,7 +9,7 @@ from kvis_pipeline.lib.run_lock import acquire_run_lock
 from kvis_pipeline.lib.run_state import RunState
 from kvis_pipeline.lib.settings import Settings
 from kvis_pipeline.lib.warehouse import connect
-from kvis_pipeline.lib.wave_rollback import wave_tables
+from kvis_pipeline.lib.wave_rollback import delete_waves
 
 
 def remove_wave(settings: Settings, wave: str) -> list[str]:
@@ -38,11 +38,7 @@ def remove_wave(settings: Settings, wave: str) -> list[str]:
 
 def _remove_from_warehouse(settings: Settings, wave: str) -> bool:
     with connect(settings.warehouse) as con:
-        tables = wave_tables(con)
-        found = any(con.execute(f'SELECT count(*) FROM {schema}."{table}" WHERE wave = ?', [wave]).fetchone()[0]
-                    for schema, table in tables)
         con.execute("BEGIN TRANSACTION")
-        for schema, table in tables:
-            con.execute(f'DELETE FROM {schema}."{table}" WHERE wave = ?', [wave])
+        found = delete_waves(con, [wave]) > 0
         con.execute("COMMIT")
     return found

@@ -60,13 +60,22 @@ def restore_saved(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND database_name = current_database()",
         [ROLLBACK_SCHEMA]).fetchall()}
     con.execute("BEGIN TRANSACTION")
+    delete_waves(con, waves)
     for schema, table in wave_tables(con):
-        con.execute(f'DELETE FROM {schema}."{table}" WHERE list_contains($waves, wave)', {"waves": waves})
         if f"{schema}__{table}" in saved_tables:
             con.execute(f'INSERT INTO {schema}."{table}" BY NAME SELECT * FROM {_saved_name(schema, table)}')
     con.execute(f"DROP SCHEMA {ROLLBACK_SCHEMA} CASCADE")
     con.execute("COMMIT")
     return waves
+
+
+def delete_waves(con: duckdb.DuckDBPyConnection, waves: list[str]) -> int:
+    """Remove the waves' rows from every table that holds rows per wave; returns how many rows went."""
+    removed = 0
+    for schema, table in wave_tables(con):
+        removed += con.execute(f'DELETE FROM {schema}."{table}" WHERE list_contains($waves, wave)',
+                               {"waves": waves}).fetchone()[0]
+    return removed
 
 
 def discard_saved(con: duckdb.DuckDBPyConnection) -> None:
