@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from kvis_pipeline.lib.errors import InputFileError
-from kvis_pipeline.lib.settings import ACCEPT_VARIABLE, Settings
+from kvis_pipeline.core.errors import InputFileError
+from kvis_pipeline.core.settings import ACCEPT_VARIABLE, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,24 +16,35 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="materialise every wave found in the landing folder")
     run.add_argument("--wave", action="append", help="only this wave (repeatable)")
     run.add_argument("--verbose", action="store_true", help="show Dagster's event log")
-    run.add_argument("--no-reports", action="store_true", help="publish only; render no fact sheets or cluster packages")
+    run.add_argument(
+        "--no-reports", action="store_true", help="publish only; render no fact sheets or cluster packages"
+    )
     run.add_argument("--force", action="store_true", help="run every wave, even those unchanged since the last run")
     run.add_argument("--timings", type=Path, metavar="FILE", help="write the seconds spent per stage to FILE (JSON)")
-    run.add_argument("--accept", action="append", metavar="WAVE",
-                     help="load WAVE although it has no respondents or more quarantined rows than allowed")
-    run.add_argument("--rekey", action="store_true",
-                     help="reprocess every wave with the current pseudonym key (after the key was changed)")
+    run.add_argument(
+        "--accept",
+        action="append",
+        metavar="WAVE",
+        help="load WAVE although it has no respondents or more quarantined rows than allowed",
+    )
+    run.add_argument(
+        "--rekey",
+        action="store_true",
+        help="reprocess every wave with the current pseudonym key (after the key was changed)",
+    )
     remove = commands.add_parser("remove-wave", help="remove a wave from the warehouse and the publication")
     remove.add_argument("wave")
     report = commands.add_parser(
-        "report", help="render fact sheets and cluster packages from the publication (all, or one specialty/cluster)")
+        "report", help="render fact sheets and cluster packages from the publication (all, or one specialty/cluster)"
+    )
     report.add_argument("--wave", help="the wave (default: the latest published)")
     report.add_argument("--specialty", action="append", help="only this specialty, by code or name (repeatable)")
     report.add_argument("--cluster", action="append", type=int, help="only this cluster id (repeatable)")
     report.add_argument("--verbose", action="store_true", help="show Dagster's event log")
     commands.add_parser("status", help="show the current publication: when, which waves, rows, check results")
     inspect = commands.add_parser(
-        "inspect", help="describe a wave or survey folder and what `kvis run` would do with each row; writes nothing")
+        "inspect", help="describe a wave or survey folder and what `kvis run` would do with each row; writes nothing"
+    )
     inspect.add_argument("path", type=Path, help="a wave folder (roster and survey/) or a survey export folder")
     inspect.add_argument("--json", action="store_true", help="print the findings as JSON")
     generate = commands.add_parser("generate-reference", help="write the reference wave 2025 to the landing folder")
@@ -42,11 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         "--form", choices=["eu", "intl", "comma", "xlsx"], default="eu", help="export form (default EU CSV)"
     )
     bench = commands.add_parser(
-        "bench", help="time the pipeline against a hand-written DuckDB baseline on synthetic waves of N rows")
-    bench.add_argument("--respondents", type=int, action="append", metavar="N",
-                       help="export rows of a synthetic wave (repeatable; default 10000, 100000 and 1000000)")
+        "bench", help="time the pipeline against a hand-written DuckDB baseline on synthetic waves of N rows"
+    )
+    bench.add_argument(
+        "--respondents",
+        type=int,
+        action="append",
+        metavar="N",
+        help="export rows of a synthetic wave (repeatable; default 10000, 100000 and 1000000)",
+    )
     bench.add_argument("--waves", type=int, default=1, help="copies of the wave to keep in the landing folder")
-    bench.add_argument("--workdir", type=Path, default=Path("data/bench"), help="where the sites go (default data/bench)")
+    bench.add_argument(
+        "--workdir", type=Path, default=Path("data/bench"), help="where the sites go (default data/bench)"
+    )
     bench.add_argument("--keep", action="store_true", help="keep each size's site (landing, warehouse, publication)")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
     args = parser.parse_args(argv)
@@ -58,11 +77,18 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ[ACCEPT_VARIABLE] = ",".join(args.accept)
                 settings = Settings.from_env()
             if args.rekey:
-                from kvis_pipeline.lib.key_guard import REKEY_VARIABLE
+                from kvis_pipeline.ingest.key_guard import REKEY_VARIABLE
 
                 os.environ[REKEY_VARIABLE] = "1"
-            return _run(settings, args.wave, "INFO" if args.verbose else "CRITICAL", reports=not args.no_reports,
-                        force=args.force or args.rekey, timings=args.timings, rekey=args.rekey)
+            return _run(
+                settings,
+                args.wave,
+                "INFO" if args.verbose else "CRITICAL",
+                reports=not args.no_reports,
+                force=args.force or args.rekey,
+                timings=args.timings,
+                rekey=args.rekey,
+            )
         if args.command == "remove-wave":
             return _remove_wave(settings, args.wave)
         if args.command == "report":
@@ -72,10 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "inspect":
             return _inspect(args.path, args.json)
         if args.command == "bench":
-            from kvis_pipeline.lib.benchmark.runner import run_benchmark
+            from kvis_pipeline.devtools.benchmark.runner import run_benchmark
 
-            run_benchmark(args.respondents or [10_000, 100_000, 1_000_000], args.workdir.absolute(), args.waves,
-                          args.keep, args.json)
+            run_benchmark(
+                args.respondents or [10_000, 100_000, 1_000_000],
+                args.workdir.absolute(),
+                args.waves,
+                args.keep,
+                args.json,
+            )
             return 0
         if args.command == "generate-reference":
             return _generate(settings, args.out, args.form)
@@ -85,26 +116,26 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
-def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bool = True, force: bool = False,
-         timings: Path | None = None, rekey: bool = False) -> int:
-    from kvis_pipeline.lib.load_report import format_load_summary, format_publication, published_load_summary
-    from kvis_pipeline.lib.pseudonym import load_pseudonym_key
-    from kvis_pipeline.lib.run_state import RunState
-    from kvis_pipeline.lib.warehouse import warehouse_waves
+def _run(
+    settings: Settings,
+    only: list[str] | None,
+    log_level: str,
+    reports: bool = True,
+    force: bool = False,
+    timings: Path | None = None,
+    rekey: bool = False,
+) -> int:
+    from kvis_pipeline.ingest.pseudonym import load_pseudonym_key
+    from kvis_pipeline.orchestration.run_state import RunState
+    from kvis_pipeline.publish.status import format_load_summary, format_publication, published_load_summary
+    from kvis_pipeline.warehouse.store import warehouse_waves
 
     landed = settings.discover_waves()
-    waves = landed
     refused = settings.skipped_folders()
     for name, why in refused:
         print(f"kvis: {settings.landing_dir}: landing folder {name}: {why}", file=sys.stderr)
-    if only:
-        unknown = sorted(set(only) - set(waves))
-        if unknown:
-            print(f"kvis: no wave folder for {', '.join(unknown)} in {settings.landing_dir}", file=sys.stderr)
-            return 2
-        waves = [w for w in waves if w in only]
+    waves = _selected_waves(settings, landed, only)
     if not waves:
-        print(f"kvis: no wave folders in {settings.landing_dir}", file=sys.stderr)
         return 2
     in_warehouse = warehouse_waves(settings.warehouse) or set()
     stranded = _published_without_landing(settings, set(landed), in_warehouse)
@@ -127,26 +158,43 @@ def _run(settings: Settings, only: list[str] | None, log_level: str, reports: bo
     if current:
         print(format_load_summary(published_load_summary(settings.publish_dir, current)))
     if unchanged:
-        print(f"kvis run: unchanged since the last run, not loaded again: {', '.join(unchanged)} "
-              "(--force runs them anyway)")
+        print(
+            f"kvis run: unchanged since the last run, not loaded again: {', '.join(unchanged)} "
+            "(--force runs them anyway)"
+        )
     if to_run:
-        print(f"kvis run: {len(loaded)} of {len(to_run)} wave(s) loaded and published in "
-              f"{time.perf_counter() - started:.1f} s; warehouse {settings.warehouse}")
+        print(
+            f"kvis run: {len(loaded)} of {len(to_run)} wave(s) loaded and published in "
+            f"{time.perf_counter() - started:.1f} s; warehouse {settings.warehouse}"
+        )
     if current:
         print(format_publication(settings.publish_dir))
     if current and reports:
         failures |= _reports_for_run(settings, state, current, force, log_level)
     if timings:
-        from kvis_pipeline.lib.stage_timings import write_stage_seconds
+        from kvis_pipeline.core.stage_timings import write_stage_seconds
 
         write_stage_seconds(timings)
     return _print_failures(failures) or (2 if refused else 0)
 
 
+def _selected_waves(settings: Settings, landed: list[str], only: list[str] | None) -> list[str]:
+    """The landed waves asked for (all without --wave); none, said on stderr, when one asked for is not landed."""
+    if only:
+        unknown = sorted(set(only) - set(landed))
+        if unknown:
+            print(f"kvis: no wave folder for {', '.join(unknown)} in {settings.landing_dir}", file=sys.stderr)
+            return []
+        landed = [w for w in landed if w in only]
+    if not landed:
+        print(f"kvis: no wave folders in {settings.landing_dir}", file=sys.stderr)
+    return landed
+
+
 def _published_without_landing(settings: Settings, landed: set[str], kept: set[str]) -> int | None:
     """Say which published waves have no landing folder; refuse to run when one of them is not in the warehouse
     (`kept`) either, since the next publication (made from the warehouse) would silently drop it."""
-    from kvis_pipeline.lib.publication import read_record
+    from kvis_pipeline.publish.publication import read_record
 
     record = read_record(settings.publish_dir)
     published = set(record["waves"]) if record else set()
@@ -156,18 +204,24 @@ def _published_without_landing(settings: Settings, landed: set[str], kept: set[s
     lost = [wave for wave in missing if wave not in kept]
     for wave in missing:
         if wave not in lost:
-            print(f"kvis: wave {wave} is published but has no landing folder in {settings.landing_dir}; it stays "
-                  f"published until `kvis remove-wave {wave}`", file=sys.stderr)
+            print(
+                f"kvis: wave {wave} is published but has no landing folder in {settings.landing_dir}; it stays "
+                f"published until `kvis remove-wave {wave}`",
+                file=sys.stderr,
+            )
     if lost:
-        print(f"kvis: wave(s) {', '.join(lost)} are published but neither in the warehouse nor in the landing folder, "
-              "so this run would drop them from the publication; restore their landing folders, or remove them with "
-              f"`kvis remove-wave {lost[0]}`; nothing was run", file=sys.stderr)
+        print(
+            f"kvis: wave(s) {', '.join(lost)} are published but neither in the warehouse nor in the landing folder, "
+            "so this run would drop them from the publication; restore their landing folders, or remove them with "
+            f"`kvis remove-wave {lost[0]}`; nothing was run",
+            file=sys.stderr,
+        )
         return 2
     return None
 
 
 def _remove_wave(settings: Settings, wave: str) -> int:
-    from kvis_pipeline.lib.wave_removal import remove_wave
+    from kvis_pipeline.orchestration.wave_removal import remove_wave
 
     removed = remove_wave(settings, wave)
     if not removed:
@@ -175,23 +229,28 @@ def _remove_wave(settings: Settings, wave: str) -> int:
         return 2
     print(f"kvis remove-wave: removed wave {wave} from {', '.join(removed)}")
     if settings.wave_dir(wave).is_dir():
-        print(f"kvis remove-wave: its landing folder {settings.wave_dir(wave)} is still there; the next run loads it "
-              "again unless it is moved away")
+        print(
+            f"kvis remove-wave: its landing folder {settings.wave_dir(wave)} is still there; the next run loads it "
+            "again unless it is moved away"
+        )
     return 0
 
 
 def _materialise(waves: list[str], log_level: str) -> dict[str, Exception]:
-    from kvis_pipeline.lib.orchestration import materialise_waves
+    from kvis_pipeline.orchestration.runner import materialise_waves
 
     return materialise_waves(waves, log_level)
 
 
 def _reports_for_run(settings: Settings, state, waves: list[str], force: bool, log_level: str) -> dict[str, Exception]:
     """Render the reports of waves whose publication changed since their reports were made; say so for the rest."""
-    from kvis_pipeline.lib.load_report import format_reports
-    from kvis_pipeline.lib.reports.families import reports_on_disk
+    from kvis_pipeline.reports.families import format_reports, reports_on_disk
 
-    stale = [w for w in waves if force or not state.reports_current(settings, w) or not reports_on_disk(settings.publish_dir, w)]
+    stale = [
+        w
+        for w in waves
+        if force or not state.reports_current(settings, w) or not reports_on_disk(settings.publish_dir, w)
+    ]
     current = [w for w in waves if w not in stale]
     if current:
         print(format_reports(settings.publish_dir, current, None))
@@ -207,9 +266,9 @@ def _print_failures(failures: dict[str, Exception]) -> int:
 
 
 def _render_reports(settings: Settings, waves: list[str], log_level: str) -> dict[str, Exception]:
-    from kvis_pipeline.defs.reports.jobs import REPORT_JOB_NAME
-    from kvis_pipeline.lib.load_report import format_reports
-    from kvis_pipeline.lib.orchestration import materialise_waves
+    from kvis_pipeline.orchestration.defs.reports.jobs import REPORT_JOB_NAME
+    from kvis_pipeline.orchestration.runner import materialise_waves
+    from kvis_pipeline.reports.families import format_reports
 
     started = time.perf_counter()
     failures = materialise_waves(waves, log_level, job_name=REPORT_JOB_NAME)
@@ -217,12 +276,13 @@ def _render_reports(settings: Settings, waves: list[str], log_level: str) -> dic
     return {f"{wave} (reports)": error for wave, error in failures.items()}
 
 
-def _report(settings: Settings, wave: str | None, specialties: list[str] | None, clusters: list[int] | None,
-            log_level: str) -> int:
-    from kvis_pipeline.lib.publication import DATABASE_NAME
-    from kvis_pipeline.lib.reports.families import CLUSTER_PACKAGES, FACT_SHEETS
-    from kvis_pipeline.lib.reports.produce import render_family, specialty_codes
-    from kvis_pipeline.lib.reports.published_data import published_waves
+def _report(
+    settings: Settings, wave: str | None, specialties: list[str] | None, clusters: list[int] | None, log_level: str
+) -> int:
+    from kvis_pipeline.publish.publication import DATABASE_NAME
+    from kvis_pipeline.reports.families import CLUSTER_PACKAGES, FACT_SHEETS
+    from kvis_pipeline.reports.produce import render_family, specialty_codes
+    from kvis_pipeline.reports.published_data import published_waves
 
     database = settings.publish_dir / DATABASE_NAME
     if not database.exists():
@@ -247,7 +307,7 @@ def _report(settings: Settings, wave: str | None, specialties: list[str] | None,
 
 
 def _status(settings: Settings) -> int:
-    from kvis_pipeline.lib.load_report import format_status
+    from kvis_pipeline.publish.status import format_status
 
     report = format_status(settings.publish_dir)
     if report is None:
@@ -258,7 +318,7 @@ def _status(settings: Settings) -> int:
 
 
 def _inspect(path: Path, as_json: bool) -> int:
-    from kvis_pipeline.lib.inspect_export import format_inspection, inspect_path
+    from kvis_pipeline.ingest.inspect_export import format_inspection, inspect_path
 
     if not path.is_dir():
         print(f"kvis: {path}: not a folder; give a wave folder or a survey export folder", file=sys.stderr)
@@ -274,7 +334,7 @@ def _inspect(path: Path, as_json: bool) -> int:
 
 
 def _generate(settings: Settings, out: Path | None, form: str) -> int:
-    from kvis_pipeline.lib.reference_wave import REFERENCE_WAVE, write_reference_wave
+    from kvis_pipeline.devtools.reference_wave import REFERENCE_WAVE, write_reference_wave
 
     target = out or settings.wave_dir(REFERENCE_WAVE)
     written = write_reference_wave(target, form)

@@ -4,14 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from kvis_pipeline.lib.settings import Settings
+from kvis_pipeline.core.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = FIXTURES / "samples"
 REPO = Path(__file__).parent.parent
 REFERENCE_LANDING = REPO / "data" / "landing" / "2025"
 TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
-SAMPLE_FORMS = {"eu": SAMPLES / "eu", "comma": SAMPLES / "comma", "intl-short": SAMPLES / "intl-short", "xlsx": SAMPLES / "export.xlsx"}
+SAMPLE_FORMS = {
+    "eu": SAMPLES / "eu",
+    "comma": SAMPLES / "comma",
+    "intl-short": SAMPLES / "intl-short",
+    "xlsx": SAMPLES / "export.xlsx",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -65,8 +70,16 @@ def land_reference(settings: Settings, wave: str = "2025") -> Path:
 
 
 # The slowest files first, so that the two pytest-xdist workers (whole files each, --dist loadfile) finish together.
-SLOWEST_FIRST = ["test_reports.py", "test_state_heals.py", "test_cli_run.py", "test_unattended.py",
-                 "test_hostile_input.py", "test_file_problems.py", "test_results_properties.py", "test_publication.py"]
+SLOWEST_FIRST = [
+    "test_reports.py",
+    "test_state_heals.py",
+    "test_cli_run.py",
+    "test_unattended.py",
+    "test_hostile_input.py",
+    "test_file_problems.py",
+    "test_results_properties.py",
+    "test_publication.py",
+]
 
 
 def pytest_collection_modifyitems(items):

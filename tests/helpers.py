@@ -1,11 +1,15 @@
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from kvis_pipeline.lib.export_bundle import parse_delimited
-from kvis_pipeline.lib.settings import Settings
-from kvis_pipeline.lib.text_decoding import read_text
+from kvis_pipeline.core.settings import Settings
+from kvis_pipeline.ingest.export_bundle import parse_delimited
+from kvis_pipeline.ingest.text_decoding import read_text
 
 
 def read_eu_dataset(path: Path) -> pd.DataFrame:
@@ -23,7 +27,23 @@ def warehouse_tables(settings: Settings) -> dict[str, pd.DataFrame]:
 def database_tables(database: Path) -> dict[str, pd.DataFrame]:
     """Every table of a DuckDB file, rows in a fixed order (tables have no order of their own)."""
     with duckdb.connect(str(database), read_only=True) as con:
-        names = con.execute(
-            "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1"
-        ).fetchall()
+        names = con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1").fetchall()
         return {name: con.execute(f"SELECT * FROM {name} ORDER BY ALL").df() for (name,) in names}
+
+
+DBT = Path(sys.executable).parent / "dbt"
+DBT_PROJECT = Path(__file__).parent.parent / "dbt_project"
+
+
+def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = None) -> None:
+    """`dbt build` as the README shows it, on `warehouse`; the build and its tests must pass."""
+    result = subprocess.run(
+        [str(DBT), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
+        + ["--target-path", str(target), "--log-path", str(target)]
+        + (["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
+    )
+    assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]

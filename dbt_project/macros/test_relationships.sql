@@ -1,6 +1,6 @@
 {# dbt's relationships test, with the parent's keys made distinct first. The built-in joins every child row to every
    parent row with its key: specialty_code against the roster (one row per cluster) made that join billions of rows
-   at 10^6 respondents (99 s for one test); with distinct keys it is one row each. Same result, same failing rows. #}
+   at 10^6 respondents (docs/performance.md); with distinct keys it is one row each. Same result, same failing rows. #}
 {% macro duckdb__test_relationships(model, column_name, to, field) %}
 
 with child as (

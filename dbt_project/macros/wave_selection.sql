@@ -7,7 +7,7 @@
 {% macro selected_wave_condition(column='wave') -%}
     {%- if var('wave', none) is not none -%}
         {%- set wave = var('wave') | string -%}
-        {%- if not modules.re.fullmatch('[A-Za-z0-9][A-Za-z0-9_-]{0,39}', wave) -%}
+        {%- if not modules.re.fullmatch(var('wave_name_pattern'), wave) -%}
             {{ exceptions.raise_compiler_error("var wave: not a wave name (1 to 40 letters, digits, '-' or '_')") }}
         {%- endif -%}
         {{ column }} = '{{ wave }}'

@@ -14,8 +14,10 @@ with_valid as (
             over (partition by c.level, c.wave, c.specialty_code, c.cluster_id, c.variable) as valid_answers
     from counts as c
     left join {{ ref('int_suppression_pattern') }} as p
-        on p.level = c.level and p.wave = c.wave and p.variable = c.variable
-        and p.specialty_code is not distinct from c.specialty_code and p.cluster_id is not distinct from c.cluster_id
+        on
+            c.level = p.level and c.wave = p.wave and c.variable = p.variable
+            and p.specialty_code is not distinct from c.specialty_code
+            and p.cluster_id is not distinct from c.cluster_id
 )
 
 select

@@ -5,13 +5,18 @@ with scale_codes as (
         l.variable,
         l.code,
         l.label,
-        l.code is not distinct from m.dont_know_code as is_dont_know
+        coalesce(l.code = m.dont_know_code, false) as is_dont_know  -- a Labels code is never NULL
     from {{ ref('stg_survey_labels') }} as l
     inner join {{ ref('int_scale_metadata') }} as m using (wave, variable)
 ),
 
 answer_counts as (
-    select wave, cluster_id, variable, code, count(*) as answers
+    select
+        wave,
+        cluster_id,
+        variable,
+        code,
+        count(*) as answers
     from {{ ref('int_item_answers') }}
     group by wave, cluster_id, variable, code
 )
@@ -26,7 +31,7 @@ select
     s.is_dont_know,
     coalesce(c.answers, 0) as answers
 from {{ ref('stg_cluster_roster') }} as r
-inner join scale_codes as s on s.wave = r.wave
+inner join scale_codes as s on r.wave = s.wave
 left join answer_counts as c
-    on c.wave = r.wave and c.cluster_id = r.cluster_id and c.variable = s.variable and c.code = s.code
+    on r.wave = c.wave and r.cluster_id = c.cluster_id and s.variable = c.variable and s.code = c.code
 where {{ selected_wave_condition('r.wave') }}

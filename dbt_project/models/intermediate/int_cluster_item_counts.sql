@@ -21,7 +21,7 @@ select
     coalesce(c.dont_know_answers, 0) as dont_know_answers,
     coalesce(c.positive_answers, 0) as positive_answers
 from {{ ref('stg_cluster_roster') }} as r
-inner join {{ ref('int_scale_metadata') }} as m on m.wave = r.wave
+inner join {{ ref('int_scale_metadata') }} as m on r.wave = m.wave
 left join answer_counts as c
-    on c.wave = r.wave and c.cluster_id = r.cluster_id and c.variable = m.variable
+    on r.wave = c.wave and r.cluster_id = c.cluster_id and m.variable = c.variable
 where {{ selected_wave_condition('r.wave') }}

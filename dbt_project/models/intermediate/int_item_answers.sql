@@ -13,4 +13,4 @@ select
 from {{ ref('stg_survey_answers') }} as a
 inner join {{ ref('stg_survey_respondents') }} as r using (wave, respondent_key)
 inner join {{ ref('int_scale_metadata') }} as m using (wave, variable)
-where r.status_code = 4 and {{ selected_wave_condition('a.wave') }}
+where r.status_code = {{ var('status_completed') }} and {{ selected_wave_condition('a.wave') }}

@@ -1,6 +1,6 @@
 """Per wave, item and unit (cluster, specialty, nation): why its cell is hidden in the results and in the
 distributions, or NULL where it is published. Primary, small-group and complementary suppression; the rule lives
-in kvis_pipeline.lib.suppression, written once and tested there against an independent oracle."""
+in kvis_pipeline.warehouse.suppression, written once and tested there against an independent oracle."""
 
 import os
 
@@ -14,8 +14,11 @@ def setting(value, variable: str, default: str) -> int:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from kvis_pipeline.lib.suppression import suppression_pattern
+    from kvis_pipeline.warehouse.suppression import suppression_pattern
 
     counts = dbt.ref("int_cluster_item_counts").df()
-    return suppression_pattern(counts, setting(dbt.config.get("min_cell"), "KVIS_MIN_CELL", "5"),
-                               setting(dbt.config.get("small_group"), "KVIS_SMALL_GROUP", "10"))
+    return suppression_pattern(
+        counts,
+        setting(dbt.config.get("min_cell"), "KVIS_MIN_CELL", "5"),
+        setting(dbt.config.get("small_group"), "KVIS_SMALL_GROUP", "10"),
+    )

@@ -1,15 +1,23 @@
 with clusters as (
-    select * from {{ ref('int_item_statistics') }} where level = 'cluster'
+    select * from {{ ref('int_item_statistics') }}
+    where level = 'cluster'
 ),
 
 specialties as (
-    select wave, specialty_code, variable, share_positive
+    select
+        wave,
+        specialty_code,
+        variable,
+        share_positive
     from {{ ref('int_item_statistics') }}
     where level = 'specialty'
 ),
 
 nation as (
-    select wave, variable, share_positive
+    select
+        wave,
+        variable,
+        share_positive
     from {{ ref('int_item_statistics') }}
     where level = 'national'
 ),
@@ -35,4 +43,5 @@ final as (
     inner join nation as n using (wave, variable)
 )
 
-select * from final {{ selected_wave_filter() }}
+select * from final
+{{ selected_wave_filter() }}

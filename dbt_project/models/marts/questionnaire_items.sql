@@ -10,7 +10,7 @@ positive_labels as (
         string_agg(l.label, ' + ' order by l.code) as positive_label
     from {{ ref('int_scale_metadata') }} as m
     inner join {{ ref('stg_survey_labels') }} as l
-        on l.wave = m.wave and l.variable = m.variable and list_contains(m.positive_codes, l.code)
+        on m.wave = l.wave and m.variable = l.variable and list_contains(m.positive_codes, l.code)
     group by m.wave, m.variable
 ),
 
@@ -34,4 +34,5 @@ final as (
     left join positive_labels as p using (wave, variable)
 )
 
-select * from final {{ selected_wave_filter() }}
+select * from final
+{{ selected_wave_filter() }}

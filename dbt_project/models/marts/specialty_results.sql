@@ -1,5 +1,6 @@
 with specialties as (
-    select * from {{ ref('int_item_statistics') }} where level = 'specialty'
+    select * from {{ ref('int_item_statistics') }}
+    where level = 'specialty'
 ),
 
 -- The spread counts only the clusters that are themselves published.
@@ -17,7 +18,10 @@ published_clusters as (
 ),
 
 nation as (
-    select wave, variable, share_positive
+    select
+        wave,
+        variable,
+        share_positive
     from {{ ref('int_item_statistics') }}
     where level = 'national'
 ),
@@ -44,4 +48,5 @@ final as (
     left join published_clusters as p using (wave, specialty_code, variable)
 )
 
-select * from final {{ selected_wave_filter() }}
+select * from final
+{{ selected_wave_filter() }}

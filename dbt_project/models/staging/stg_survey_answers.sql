@@ -1,2 +1,6 @@
-select wave, respondent_key, variable, code
+select
+    wave,
+    respondent_key,
+    variable,
+    code
 from {{ source('raw', 'survey_answers') }}

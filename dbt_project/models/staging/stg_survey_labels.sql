@@ -1,2 +1,7 @@
-select wave, variable, code, trim(label) as label, position as label_position
+select
+    wave,
+    variable,
+    code,
+    trim(label) as label,
+    position as label_position
 from {{ source('raw', 'survey_labels') }}

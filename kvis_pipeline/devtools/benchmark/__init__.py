@@ -1,0 +1,1 @@
+"""The benchmark: kvis against a hand-written DuckDB floor on synthetic waves."""

@@ -1,0 +1,235 @@
+-- The benchmark's floor: the published marts computed by DuckDB alone, in one script, from the export files
+-- transcoded to UTF-8. It reads the views src_dataset, src_labels, src_structure and src_roster (all text) and
+-- the variables wave, min_cell, dataset_file and roster_file, which baseline.py sets. There is no validation, no
+-- pseudonymisation and no quarantine: the floor is what the arithmetic alone costs on a clean export.
+
+CREATE SCHEMA marts;
+
+CREATE TEMP TABLE structure AS
+SELECT
+    trim(variableName) AS column_name,
+    CASE WHEN questionType = 'Closed' AND subType = 'Multiple' THEN lower(trim(questionName)) || '_' || trim(choiceValue)
+         ELSE lower(trim(questionName)) END AS variable,
+    trim(questionName) AS question_name,
+    trim(questionType) AS question_type,
+    trim(subType) AS sub_type,
+    trim(questionText) AS question_text,
+    nullif(trim(choiceText), '') AS choice_text,
+    (row_number() OVER () - 1)::INTEGER AS position
+FROM src_structure;
+
+CREATE TEMP TABLE labels AS
+SELECT s.variable, trim(l.code)::INTEGER AS code, trim(l.label) AS label
+FROM src_labels AS l JOIN structure AS s ON s.column_name = trim(l.variable_name);
+
+CREATE TEMP TABLE items AS
+WITH closed AS (
+    SELECT variable, sub_type FROM structure
+    WHERE question_type = 'Closed' AND NOT list_contains(getvariable('background_variables'), variable)
+      AND question_name <> getvariable('status_question')
+),
+substantive AS (
+    SELECT variable, code,
+           row_number() OVER (PARTITION BY variable ORDER BY code) AS category_rank,
+           count(*) OVER (PARTITION BY variable) AS categories
+    FROM labels WHERE lower(label) <> 'ved ikke'
+)
+SELECT
+    c.variable,
+    c.sub_type = 'Multiple' AS is_multiple_choice,
+    (SELECT min(code) FROM labels AS l WHERE l.variable = c.variable AND lower(l.label) = 'ved ikke') AS dont_know_code,
+    CASE WHEN c.sub_type = 'Multiple' THEN [1]
+         ELSE (SELECT list(code ORDER BY code) FROM substantive AS s
+               WHERE s.variable = c.variable AND s.category_rank <= CASE WHEN s.categories <= 2 THEN 1 ELSE 2 END)
+    END AS positive_codes
+FROM closed AS c;
+
+CREATE TEMP TABLE roster AS
+SELECT klynge_id::INTEGER AS cluster_id, klynge_navn AS cluster_name, speciale_kode::INTEGER AS specialty_code,
+       speciale AS specialty_name, region, antal_medlemmer::INTEGER AS members
+FROM src_roster;
+
+CREATE TEMP TABLE respondents AS
+SELECT row_number() OVER () AS respondent, klynge::INTEGER AS cluster_id,
+       CASE '1' WHEN statoverall_1 THEN 1 WHEN statoverall_2 THEN 2 WHEN statoverall_3 THEN 3
+                WHEN statoverall_4 THEN 4 WHEN statoverall_5 THEN 5 END AS status_code,
+       COLUMNS('^s_[0-9]')
+FROM src_dataset;
+
+-- Completed respondents' answers to the items, counted per cluster and code.
+CREATE TEMP TABLE code_counts AS
+WITH answers AS (
+    UNPIVOT (SELECT cluster_id, COLUMNS('^s_[0-9]') FROM respondents WHERE status_code = getvariable('status_completed'))
+    ON COLUMNS('^s_[0-9]') INTO NAME column_name VALUE code_text
+)
+SELECT a.cluster_id, s.variable, a.code_text::INTEGER AS code, count(*) AS answers
+FROM answers AS a JOIN structure AS s USING (column_name) JOIN items AS i USING (variable)
+GROUP BY ALL;
+
+CREATE TEMP TABLE cluster_code_counts AS
+SELECT r.specialty_code, r.cluster_id, l.variable, l.code, l.label,
+       l.code IS NOT DISTINCT FROM i.dont_know_code AS is_dont_know,
+       list_contains(i.positive_codes, l.code) AS is_positive,
+       coalesce(c.answers, 0) AS answers
+FROM roster AS r
+CROSS JOIN labels AS l
+JOIN items AS i USING (variable)
+LEFT JOIN code_counts AS c ON c.cluster_id = r.cluster_id AND c.variable = l.variable AND c.code = l.code;
+
+CREATE TEMP TABLE cluster_item_counts AS
+SELECT specialty_code, cluster_id, variable,
+       coalesce(sum(answers) FILTER (WHERE NOT is_dont_know), 0)::BIGINT AS valid_answers,
+       coalesce(sum(answers) FILTER (WHERE is_positive AND NOT is_dont_know), 0)::BIGINT AS positive_answers
+FROM cluster_code_counts GROUP BY ALL;
+
+-- Here baseline.py computes the temp table `pattern` from cluster_item_counts with kvis_pipeline.warehouse.suppression
+-- (hiding cells that would give away hidden ones is a fixpoint over the tree of sums, not one query).
+-- @suppression_pattern
+
+CREATE TEMP TABLE item_statistics AS
+WITH counts AS (
+    SELECT
+        CASE grouping(specialty_code, cluster_id) WHEN 0 THEN 'cluster' WHEN 1 THEN 'specialty' ELSE 'national' END
+            AS level,
+        specialty_code, cluster_id, variable,
+        (sum(answers) FILTER (WHERE NOT is_dont_know))::BIGINT AS n_valid_all,
+        (sum(answers) FILTER (WHERE is_dont_know))::BIGINT AS n_dont_know_all,
+        (sum(answers) FILTER (WHERE is_positive AND NOT is_dont_know))::BIGINT AS n_positive_all
+    FROM cluster_code_counts
+    GROUP BY GROUPING SETS ((specialty_code, cluster_id, variable), (specialty_code, variable), (variable))
+),
+published AS (
+    SELECT c.*, coalesce(n_valid_all, 0) AS v, coalesce(n_dont_know_all, 0) AS d, coalesce(n_positive_all, 0) AS k,
+           p.suppression, p.suppression IS NULL AS shown
+    FROM counts AS c
+    LEFT JOIN pattern AS p ON p.level = c.level AND p.variable = c.variable
+        AND p.specialty_code IS NOT DISTINCT FROM c.specialty_code AND p.cluster_id IS NOT DISTINCT FROM c.cluster_id
+)
+SELECT
+    level, specialty_code, cluster_id, variable,
+    NOT shown AS suppressed, suppression,
+    CASE WHEN shown THEN v END AS n_valid,
+    CASE WHEN shown THEN d END AS n_dont_know,
+    CASE WHEN shown THEN k END AS n_positive,
+    CASE WHEN shown THEN k::DOUBLE / v END AS share_positive,
+    CASE WHEN NOT shown THEN NULL WHEN k = 0 THEN 0.0 ELSE round(
+        (k::DOUBLE / v + 1.959964::DOUBLE ^ 2 / (2 * v) - 1.959964::DOUBLE
+         * sqrt((k::DOUBLE / v) * (1 - k::DOUBLE / v) / v + 1.959964::DOUBLE ^ 2 / (4 * v ^ 2)))
+        / (1 + 1.959964::DOUBLE ^ 2 / v), 12) END AS ci_low,
+    CASE WHEN NOT shown THEN NULL WHEN k = v THEN 1.0 ELSE round(
+        (k::DOUBLE / v + 1.959964::DOUBLE ^ 2 / (2 * v) + 1.959964::DOUBLE
+         * sqrt((k::DOUBLE / v) * (1 - k::DOUBLE / v) / v + 1.959964::DOUBLE ^ 2 / (4 * v ^ 2)))
+        / (1 + 1.959964::DOUBLE ^ 2 / v), 12) END AS ci_high
+FROM published;
+
+CREATE MACRO compare_with(lo, hi, reference) AS
+    CASE WHEN lo IS NULL OR reference IS NULL THEN NULL WHEN lo > reference THEN 'above'
+         WHEN hi < reference THEN 'below' ELSE 'not_different' END;
+
+CREATE TABLE marts.cluster_results AS
+SELECT getvariable('wave') AS wave, c.cluster_id, c.specialty_code, c.variable, c.n_valid, c.n_dont_know,
+       c.n_positive, c.share_positive, c.ci_low, c.ci_high, c.suppressed, c.suppression,
+       compare_with(c.ci_low, c.ci_high, s.share_positive) AS vs_specialty,
+       compare_with(c.ci_low, c.ci_high, n.share_positive) AS vs_national
+FROM item_statistics AS c
+JOIN item_statistics AS s ON s.level = 'specialty' AND s.specialty_code = c.specialty_code AND s.variable = c.variable
+JOIN item_statistics AS n ON n.level = 'national' AND n.variable = c.variable
+WHERE c.level = 'cluster';
+
+CREATE TABLE marts.specialty_results AS
+WITH spread AS (
+    SELECT specialty_code, variable, count(*) AS clusters_published, min(share_positive) AS cluster_min,
+           max(share_positive) AS cluster_max
+    FROM item_statistics WHERE level = 'cluster' AND NOT suppressed GROUP BY ALL
+)
+SELECT getvariable('wave') AS wave, s.specialty_code, s.variable, s.n_valid, s.n_dont_know, s.n_positive,
+       s.share_positive, s.ci_low, s.ci_high, s.suppressed, s.suppression, coalesce(p.clusters_published, 0) AS clusters_published,
+       p.cluster_min, p.cluster_max, compare_with(s.ci_low, s.ci_high, n.share_positive) AS vs_national
+FROM item_statistics AS s
+JOIN item_statistics AS n ON n.level = 'national' AND n.variable = s.variable
+LEFT JOIN spread AS p ON p.specialty_code = s.specialty_code AND p.variable = s.variable
+WHERE s.level = 'specialty';
+
+CREATE TABLE marts.national_results AS
+SELECT getvariable('wave') AS wave, variable, n_valid, n_dont_know, n_positive, share_positive, ci_low, ci_high,
+       suppressed, suppression
+FROM item_statistics WHERE level = 'national';
+
+CREATE TEMP TABLE distribution AS
+WITH counts AS (
+    SELECT
+        CASE grouping(specialty_code, cluster_id) WHEN 0 THEN 'cluster' WHEN 1 THEN 'specialty' ELSE 'national' END
+            AS level,
+        specialty_code, cluster_id, variable, code, any_value(label) AS label, bool_or(is_dont_know) AS is_dont_know,
+        sum(answers)::BIGINT AS answers
+    FROM cluster_code_counts
+    GROUP BY GROUPING SETS ((specialty_code, cluster_id, variable, code), (specialty_code, variable, code),
+                            (variable, code))
+),
+valid AS (
+    SELECT c.*, p.distribution_suppression AS suppression, p.distribution_suppression IS NULL AS shown,
+           sum(c.answers) FILTER (WHERE NOT c.is_dont_know)
+               OVER (PARTITION BY c.level, c.specialty_code, c.cluster_id, c.variable) AS n_valid
+    FROM counts AS c
+    LEFT JOIN pattern AS p ON p.level = c.level AND p.variable = c.variable
+        AND p.specialty_code IS NOT DISTINCT FROM c.specialty_code AND p.cluster_id IS NOT DISTINCT FROM c.cluster_id
+)
+SELECT level, specialty_code, cluster_id, variable, code, label, is_dont_know,
+       NOT shown AS suppressed, suppression,
+       CASE WHEN shown THEN answers END AS n,
+       CASE WHEN shown AND NOT is_dont_know THEN answers::DOUBLE / n_valid END AS share
+FROM valid;
+
+CREATE TABLE marts.cluster_distribution AS
+SELECT getvariable('wave') AS wave, cluster_id, specialty_code, variable, code, label, is_dont_know, n, share, suppressed, suppression
+FROM distribution WHERE level = 'cluster';
+
+CREATE TABLE marts.specialty_distribution AS
+SELECT getvariable('wave') AS wave, specialty_code, variable, code, label, is_dont_know, n, share, suppressed, suppression
+FROM distribution WHERE level = 'specialty';
+
+CREATE TABLE marts.national_distribution AS
+SELECT getvariable('wave') AS wave, variable, code, label, is_dont_know, n, share, suppressed, suppression
+FROM distribution WHERE level = 'national';
+
+CREATE TABLE marts.cluster_response AS
+WITH counts AS (
+    SELECT cluster_id, count(*) FILTER (WHERE list_contains(getvariable('status_invited'), status_code)) AS invited,
+           count(*) FILTER (WHERE status_code = getvariable('status_completed')) AS respondents,
+           count(*) FILTER (WHERE status_code = getvariable('status_partial')) AS partial
+    FROM respondents GROUP BY cluster_id
+)
+SELECT getvariable('wave') AS wave, r.cluster_id, r.cluster_name, r.specialty_code, r.specialty_name, r.region,
+       r.members, coalesce(c.invited, 0) AS invited, coalesce(c.respondents, 0) AS respondents,
+       coalesce(c.partial, 0) AS partial, coalesce(c.respondents, 0) / r.members AS response_rate
+FROM roster AS r LEFT JOIN counts AS c USING (cluster_id);
+
+CREATE TABLE marts.specialty_response AS
+SELECT wave, specialty_code, any_value(specialty_name) AS specialty_name, count(*) AS clusters,
+       sum(members)::BIGINT AS members, sum(invited)::BIGINT AS invited, sum(respondents)::BIGINT AS respondents,
+       sum(partial)::BIGINT AS partial, sum(respondents) / sum(members) AS response_rate
+FROM marts.cluster_response GROUP BY wave, specialty_code;
+
+CREATE TABLE marts.national_response AS
+SELECT wave, count(DISTINCT specialty_code) AS specialties, count(*) AS clusters,
+       sum(members)::BIGINT AS members, sum(invited)::BIGINT AS invited, sum(respondents)::BIGINT AS respondents,
+       sum(partial)::BIGINT AS partial, sum(respondents) / sum(members) AS response_rate
+FROM marts.cluster_response GROUP BY wave;
+
+CREATE TABLE marts.questionnaire_items AS
+SELECT getvariable('wave') AS wave, i.variable, s.question_name, s.position AS variable_position,
+       CASE WHEN i.is_multiple_choice THEN 'multiple' ELSE 'single' END AS item_type,
+       s.question_text,
+       CASE WHEN i.is_multiple_choice THEN trim(s.choice_text)
+            WHEN s.question_text LIKE '% - %' THEN trim(regexp_extract(s.question_text, ' - ([^-]*)$', 1))
+            ELSE s.question_text END AS item_text,
+       (SELECT string_agg(l.label, ' + ' ORDER BY l.code) FROM labels AS l
+        WHERE l.variable = i.variable AND list_contains(i.positive_codes, l.code)) AS positive_label
+FROM items AS i JOIN structure AS s USING (variable);
+
+CREATE TABLE marts.load_summary AS
+SELECT getvariable('wave') AS wave, getvariable('dataset_file') AS source_file, count(*)::INTEGER AS rows_received,
+       count(*)::INTEGER AS rows_accepted, 0 AS rows_quarantined, 0 AS rows_duplicate, 0 AS nul_bytes_dropped
+FROM src_dataset
+UNION ALL
+SELECT getvariable('wave'), getvariable('roster_file'), count(*)::INTEGER, count(*)::INTEGER, 0, 0, 0 FROM src_roster;

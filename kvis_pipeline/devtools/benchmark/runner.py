@@ -1,0 +1,253 @@
+"""`kvis bench`: the pipeline against the hand-written DuckDB baseline on synthetic waves of growing size.
+
+Each measured command runs as its own process, as an operator would run it; its wall time is taken around the
+process and its peak memory is the largest sum of resident memory over the process and its children (dbt runs as
+one), sampled every 20 ms with psutil. The pipeline reports its own seconds per stage (`kvis run --timings`).
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from kvis_pipeline.core.stage_timings import STAGES
+from kvis_pipeline.devtools.benchmark.synthetic_wave import write_synthetic_wave
+from kvis_pipeline.publish.publication import DATABASE_NAME, PUBLISHED_SCHEMA
+
+WAVE = "bench"
+BENCH_KEY = "kvis-benchmark-pseudonym-key-0123456789"
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class BenchRow:
+    respondents: int
+    clusters: int
+    export_mb: float
+    waves: int
+    stages: dict[str, float] = field(default_factory=dict)
+    pipeline_seconds: float = 0.0
+    pipeline_peak_mb: float = 0.0
+    baseline_seconds: float = 0.0
+    baseline_peak_mb: float = 0.0
+    rerun_seconds: float = 0.0
+    marts_identical: bool = False
+
+    @property
+    def ratio(self) -> float:
+        return self.pipeline_seconds / self.baseline_seconds
+
+    @property
+    def rest_seconds(self) -> float:
+        return self.pipeline_seconds - sum(self.stages.values())
+
+
+def measure(command: list[str], env: dict[str, str]) -> Measured:
+    """Run a command to its end; its wall seconds and the peak resident memory of its process tree."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = psutil.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        peak = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss(process))
+                stop.wait(SAMPLE_SECONDS)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        returncode = process.wait()
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+        out.seek(0), err.seek(0)
+        return Measured(seconds, peak / 2**20, returncode, out.read(), err.read())
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for member in members:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += member.memory_info().rss
+    return total
+
+
+def site_environment(site: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "KVIS_LANDING_DIR": str(site / "landing"),
+        "KVIS_WAREHOUSE": str(site / "warehouse" / "kvis.duckdb"),
+        "KVIS_PUBLISH_DIR": str(site / "published"),
+        "DAGSTER_HOME": str(site / "dagster_home"),
+        "KVIS_PSEUDONYM_KEY": BENCH_KEY,
+    }
+    env.pop("KVIS_MIN_CELL", None)
+    return env
+
+
+def bench_one(respondents: int, workdir: Path, waves: int = 1, log=print) -> BenchRow:
+    site = workdir / f"n{respondents}"
+    shutil.rmtree(site, ignore_errors=True)
+    log(f"n={respondents}: generating {waves} wave(s) in {site}")
+    wave = write_synthetic_wave(site / "landing" / WAVE, respondents)
+    for copy in range(2, waves + 1):
+        shutil.copytree(wave.wave_dir, site / "landing" / f"{WAVE}-{copy}", copy_function=os.link)
+    env = site_environment(site)
+    row = BenchRow(
+        respondents, wave.clusters, round((wave.wave_dir / "survey" / "dataset.csv").stat().st_size / 2**20, 1), waves
+    )
+
+    timings = site / "timings.json"
+    kvis = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
+    log(f"n={respondents}: kvis run")
+    pipeline = _checked(measure([*kvis, "--timings", str(timings)], env), "kvis run")
+    row.pipeline_seconds, row.pipeline_peak_mb = pipeline.seconds, pipeline.peak_mb
+    row.stages = json.loads(timings.read_text())
+
+    log(f"n={respondents}: kvis run again, nothing changed")
+    rerun = _checked(measure(kvis, env), "kvis run (rerun)")
+    if "unchanged since the last run" not in rerun.stdout:
+        raise RuntimeError(f"the rerun with nothing changed ran again:\n{rerun.stdout}")
+    row.rerun_seconds = rerun.seconds
+
+    log(f"n={respondents}: baseline")
+    baseline = _checked(
+        measure(
+            [
+                sys.executable,
+                "-m",
+                "kvis_pipeline.devtools.benchmark.baseline",
+                str(wave.wave_dir),
+                str(site / "baseline"),
+                WAVE,
+            ],
+            env,
+        ),
+        "baseline",
+    )
+    row.baseline_seconds, row.baseline_peak_mb = baseline.seconds, baseline.peak_mb
+    row.marts_identical = not differing_marts(
+        site / "published" / DATABASE_NAME, site / "baseline" / "baseline.duckdb", WAVE
+    )
+    if not row.marts_identical:
+        raise RuntimeError(
+            f"the pipeline's and the baseline's marts differ: "
+            f"{differing_marts(site / 'published' / DATABASE_NAME, site / 'baseline' / 'baseline.duckdb', WAVE)}"
+        )
+    return row
+
+
+def _checked(result: Measured, what: str) -> Measured:
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def differing_marts(published: Path, baseline: Path, wave: str) -> dict[str, int]:
+    """Per published mart, the rows of `wave` found in one database and not the other (none when they agree)."""
+    differences = {}
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{published}' AS published (READ_ONLY)")
+        con.execute(f"ATTACH '{baseline}' AS baseline (READ_ONLY)")
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'published' AND schema_name = ?",
+            [PUBLISHED_SCHEMA],
+        ).fetchall()
+        for (table,) in tables:
+            columns = ", ".join(
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE database_name = 'published' AND table_name = ? "
+                    "ORDER BY column_index",
+                    [table],
+                ).fetchall()
+            )
+            one, other = (
+                f"SELECT {columns} FROM {db}.{PUBLISHED_SCHEMA}.{table} WHERE wave = $wave"
+                for db in ("published", "baseline")
+            )
+            count = con.execute(
+                f"SELECT (SELECT count(*) FROM ({one} EXCEPT ALL {other})) + "
+                f"(SELECT count(*) FROM ({other} EXCEPT ALL {one}))",
+                {"wave": wave},
+            ).fetchone()[0]
+            if count:
+                differences[table] = count
+    return differences
+
+
+def format_table(rows: list[BenchRow]) -> str:
+    header = [
+        "N",
+        "clusters",
+        "export MB",
+        *STAGES,
+        "rest",
+        "pipeline s",
+        "peak MB",
+        "baseline s",
+        "baseline MB",
+        "ratio",
+        "rerun s",
+        "marts = baseline",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
+    for row in rows:
+        cells = [
+            f"{row.respondents:,}",
+            f"{row.clusters:,}",
+            f"{row.export_mb:.0f}",
+            *(f"{row.stages.get(stage, 0):.1f}" for stage in STAGES),
+            f"{row.rest_seconds:.1f}",
+            f"{row.pipeline_seconds:.1f}",
+            f"{row.pipeline_peak_mb:,.0f}",
+            f"{row.baseline_seconds:.1f}",
+            f"{row.baseline_peak_mb:,.0f}",
+            f"{row.ratio:.1f}x",
+            f"{row.rerun_seconds:.1f}",
+            "yes" if row.marts_identical else "NO",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run_benchmark(
+    sizes: list[int], workdir: Path, waves: int = 1, keep: bool = False, json_path: Path | None = None
+) -> list[BenchRow]:
+    rows = []
+    for size in sizes:
+        row = bench_one(size, workdir, waves, log=lambda text: print(text, file=sys.stderr, flush=True))
+        rows.append(row)
+        print(format_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+        if not keep:
+            shutil.rmtree(workdir / f"n{size}", ignore_errors=True)
+    if json_path:
+        json_path.write_text(
+            json.dumps([asdict(r) | {"ratio": r.ratio, "rest": r.rest_seconds} for r in rows], indent=2)
+        )
+    print(format_table(rows))
+    return rows

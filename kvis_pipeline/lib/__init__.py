@@ -1,1 +1,0 @@
-"""Shared code used by the Dagster definitions and the command line."""

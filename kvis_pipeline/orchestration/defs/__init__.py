@@ -1,0 +1,1 @@
+"""Dagster definitions by area, loaded by folder: ingestion, transformation, publication, reports, automation."""

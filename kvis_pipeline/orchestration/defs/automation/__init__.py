@@ -1,0 +1,1 @@
+"""When runs start without an operator: the landing sensor and the schedule."""

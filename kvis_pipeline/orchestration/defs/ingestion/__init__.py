@@ -1,0 +1,1 @@
+"""Landing files into the warehouse's raw tables, with pandera as blocking checks."""

@@ -1,0 +1,1 @@
+"""The jobs that run a wave end to end."""

@@ -1,0 +1,1 @@
+"""Fact sheets and cluster packages rendered from the publication."""

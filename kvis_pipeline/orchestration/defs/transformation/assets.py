@@ -1,0 +1,45 @@
+"""The dbt build of the waves being run: staging, intermediate and marts, with their tests as checks."""
+
+import json
+import shutil
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from kvis_pipeline.core.background_import import import_in_background
+from kvis_pipeline.core.stage_timings import timed
+from kvis_pipeline.orchestration.dbt import (
+    KvisDbtTranslator,
+    dbt_project,
+    ensure_manifest,
+    keep_partial_parse,
+    warehouse_environment,
+)
+from kvis_pipeline.orchestration.defs.resources import KvisSettings
+from kvis_pipeline.orchestration.partitions import wave_partitions
+from kvis_pipeline.warehouse.store import connect, select_build_waves
+
+
+@dbt_assets(
+    manifest=ensure_manifest(dbt_project),
+    project=dbt_project,
+    partitions_def=wave_partitions,
+    dagster_dbt_translator=KvisDbtTranslator(),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: KvisSettings):
+    """Staging, intermediate and mart models; dbt tests run as asset checks. Marts replace the wave's rows only."""
+    settings = kvis.settings()
+    # the wave reaches dbt as a row of raw.build_waves, never as text dbt renders (see macros/wave_selection.sql)
+    with connect(settings.warehouse) as con:
+        select_build_waves(con, [context.partition_key])
+    dbt_vars = {"waves_from_warehouse": True, "min_cell": settings.min_cell, "small_group": settings.small_group}
+    # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own process
+    import_in_background("kvis_pipeline.publish.expectations")
+    with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
+        with warehouse_environment(settings):
+            invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+        try:
+            yield from invocation.stream()
+            keep_partial_parse(invocation.target_path)
+        finally:  # each build has a target folder of its own; only the kept parse outlives it
+            shutil.rmtree(invocation.target_path, ignore_errors=True)

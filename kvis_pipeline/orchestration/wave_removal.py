@@ -1,0 +1,43 @@
+"""`kvis remove-wave`: take a wave out of the warehouse and the publication (and its reports), under the run lock."""
+
+import json
+import shutil
+
+from kvis_pipeline.core.settings import Settings
+from kvis_pipeline.orchestration.run_lock import acquire_run_lock
+from kvis_pipeline.orchestration.run_state import RunState
+from kvis_pipeline.publish.publication import DATABASE_NAME, read_record, record_checks, stage_publication, swap_in
+from kvis_pipeline.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
+from kvis_pipeline.warehouse.rollback import delete_waves
+from kvis_pipeline.warehouse.store import connect
+
+
+def remove_wave(settings: Settings, wave: str) -> list[str]:
+    """Remove the wave's rows everywhere kvis keeps them; returns where it was found ('warehouse', 'publication')."""
+    locks = acquire_run_lock(settings, timeout=0)
+    try:
+        removed = []
+        if settings.warehouse.exists() and _remove_from_warehouse(settings, wave):
+            removed.append("warehouse")
+        record = read_record(settings.publish_dir)
+        if record and wave in record["waves"] and (settings.publish_dir / DATABASE_NAME).exists():
+            # made from the current publication, not the warehouse, so it works even when the warehouse was lost;
+            # leaving a whole wave out cannot break an expectation that held for the rows that remain
+            staged = stage_publication(settings.publish_dir / DATABASE_NAME, settings.publish_dir, without_waves=[wave])
+            record_checks(staged.database, json.loads(json.dumps(record.get("checks", {}))))
+            swap_in(staged, settings.publish_dir)
+            for family in (FACT_SHEETS, CLUSTER_PACKAGES):
+                shutil.rmtree(reports_dir(settings.publish_dir, family, wave), ignore_errors=True)
+            removed.append("publication")
+        RunState.load(settings).forget([wave])
+        return removed
+    finally:
+        locks.release()
+
+
+def _remove_from_warehouse(settings: Settings, wave: str) -> bool:
+    with connect(settings.warehouse) as con:
+        con.execute("BEGIN TRANSACTION")
+        found = delete_waves(con, [wave]) > 0
+        con.execute("COMMIT")
+    return found

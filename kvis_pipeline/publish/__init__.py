@@ -1,0 +1,1 @@
+"""Publish: the staged publication, its swap, its Great Expectations checks and the disclosure audit."""

@@ -1,0 +1,64 @@
+"""`kvis bench` and its synthetic waves: the baseline must compute the very marts the pipeline publishes."""
+
+import json
+import subprocess
+import sys
+
+from kvis_pipeline.devtools.benchmark.synthetic_wave import synthetic_roster, write_synthetic_wave
+from kvis_pipeline.ingest.export_bundle import read_export_bundle
+from kvis_pipeline.ingest.roster import read_roster
+
+
+def test_synthetic_wave_is_an_eu_csv_export_over_a_roster_of_exactly_n_members(tmp_path):
+    wave = write_synthetic_wave(tmp_path / "bench", 2_500)
+    dataset = (wave.wave_dir / "survey" / "dataset.csv").read_bytes()
+    assert b"\r\n" in dataset and dataset.split(b"\r\n", 1)[0].startswith(b"respondentid;")
+    dataset.decode("cp1252")
+    assert "ø".encode("cp1252") in dataset  # Danish free text, in Windows-1252
+    roster = read_roster(wave.wave_dir / "klyngeoversigt.csv")
+    assert roster["antal_medlemmer"].sum() == 2_500 and len(roster) == wave.clusters
+    bundle = read_export_bundle(wave.wave_dir / "survey")
+    assert bundle.form == "EU CSV" and len(bundle.dataset) == 2_500
+    per_cluster = bundle.dataset["klynge"].astype(int).value_counts().sort_index()
+    assert per_cluster.equals(roster.set_index("klynge_id")["antal_medlemmer"].rename("count").rename_axis("klynge"))
+    completed = (bundle.dataset["statoverall_4"] == "1").mean()
+    assert 0.6 < completed < 0.72  # about two in three complete, as in the reference wave
+
+
+def test_synthetic_roster_repeats_the_reference_with_new_ids():
+    roster = synthetic_roster(3_000)
+    assert roster["antal_medlemmer"].sum() == 3_000
+    assert roster["klynge_id"].is_unique and roster["klynge_id"].tolist() == list(range(1, len(roster) + 1))
+    assert (roster["antal_medlemmer"] > 0).all()
+    assert roster["speciale"].nunique() == 14
+
+
+def test_bench_times_the_pipeline_against_a_baseline_with_identical_marts(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kvis_pipeline.cli",
+            "bench",
+            "--respondents",
+            "3000",
+            "--workdir",
+            str(tmp_path),
+            "--json",
+            str(tmp_path / "bench.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads((tmp_path / "bench.json").read_text())
+    assert row["respondents"] == 3000 and row["marts_identical"] is True
+    assert set(row["stages"]) == {"read", "validate", "stage", "dbt", "checks", "publish"}
+    assert all(seconds > 0 for seconds in row["stages"].values())
+    assert row["pipeline_seconds"] > sum(row["stages"].values())
+    assert row["rerun_seconds"] < row["pipeline_seconds"] and row["baseline_seconds"] > 0
+    assert row["pipeline_peak_mb"] > 100 and row["baseline_peak_mb"] > 0
+    header, _, line = result.stdout.strip().splitlines()
+    assert header.startswith("| N | clusters |") and line.startswith("| 3,000 |") and line.endswith("| yes |")
+    assert not (tmp_path / "n3000").exists()  # sites are removed unless --keep

@@ -1,0 +1,130 @@
+"""`kvis run` end to end, as an operator runs it."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+from conftest import TEST_KEY, land_reference
+from helpers import database_tables, read_eu_dataset, warehouse_tables, write_eu_dataset
+
+from kvis_pipeline.ingest.pseudonym import hmac_pseudonym
+from kvis_pipeline.publish.publication import read_record
+
+
+def kvis(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kvis_pipeline.cli", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_run_loads_the_reference_wave_and_prints_a_summary_per_file(settings):
+    land_reference(settings)
+    result = kvis("run", "--no-reports")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["wave", "file", "received", "accepted", "quarantined", "duplicates"]
+    assert lines[1].split() == ["2025", "2025/survey/dataset.csv", "984", "984", "0", "0"]
+    assert lines[2].split() == ["2025", "2025/klyngeoversigt.csv", "73", "73", "0", "0"]
+    first = warehouse_tables(settings)
+    first_published = database_tables(settings.publish_dir / "kvis.duckdb")
+    assert len(first["raw.survey_respondents"]) == 984
+
+    again = kvis("run", "--no-reports", "--force")  # loads and publishes everything again
+    assert again.returncode == 0, again.stderr
+    assert "1 of 1 wave(s) loaded and published" in again.stdout
+    second = warehouse_tables(settings)
+    for table in first:
+        assert first[table].equals(second[table]), table
+        assert not second[table].duplicated().any(), table
+    second_published = database_tables(settings.publish_dir / "kvis.duckdb")
+    assert first_published.keys() == second_published.keys()
+    for table in first_published:
+        assert first_published[table].equals(second_published[table]), table
+
+
+def test_run_without_waves_says_so(settings):
+    result = kvis("run", "--no-reports")
+    assert result.returncode == 2
+    assert f"kvis: no wave folders in {settings.landing_dir}" in result.stderr
+
+
+def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
+    land_reference(settings, "2025")
+    land_reference(settings, "2026")
+    assert kvis("run", "--no-reports").returncode == 0
+    published = settings.publish_dir / "kvis.duckdb"
+    both = database_tables(published)
+    results = both["marts.specialty_results"]
+    assert set(results.wave) == {"2025", "2026"}
+    first, second = (results[results.wave == w].drop(columns="wave").reset_index(drop=True) for w in ("2025", "2026"))
+    assert first.equals(second)  # the same export gives the same results whatever the wave is called
+
+    shutil.rmtree(settings.wave_dir("2026") / "survey")
+    rerun = kvis("run", "--no-reports", "--wave", "2026")
+    assert rerun.returncode == 1 and "2026" in rerun.stderr  # a wave whose export is gone fails ...
+    assert database_tables(published)["marts.specialty_results"].equals(results)  # ... and publishes nothing
+
+    only_2025 = kvis("run", "--no-reports", "--wave", "2025")
+    assert only_2025.returncode == 0, only_2025.stderr
+    after = database_tables(published)
+    for table, frame in both.items():
+        assert frame.equals(after[table]), table
+
+
+def test_a_rerun_with_nothing_changed_does_nothing_and_a_touched_wave_runs_again(settings):
+    land_reference(settings, "2025")
+    land_reference(settings, "2026")
+    assert kvis("run", "--no-reports").returncode == 0
+    first = read_record(settings.publish_dir)["version"]
+
+    unchanged = kvis("run", "--no-reports")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "unchanged since the last run, not loaded again: 2025, 2026" in unchanged.stdout
+    assert "2026 2026/survey/dataset.csv       984" in unchanged.stdout  # the load summary is still shown
+    assert read_record(settings.publish_dir)["version"] == first
+
+    roster = settings.wave_dir("2026") / "klyngeoversigt.csv"
+    os.utime(roster, ns=(roster.stat().st_atime_ns, roster.stat().st_mtime_ns + 10**9))
+    touched = kvis("run", "--no-reports")
+    assert "unchanged since the last run, not loaded again: 2025 " in touched.stdout
+    assert "1 of 1 wave(s) loaded and published" in touched.stdout
+    second = read_record(settings.publish_dir)["version"]
+    assert second != first and set(read_record(settings.publish_dir)["waves"]) == {"2025", "2026"}
+
+    (settings.publish_dir / "kvis.duckdb").unlink()  # a publication that is not the one the last run made
+    assert "2 of 2 wave(s) loaded and published" in kvis("run", "--no-reports").stdout
+
+
+def test_rows_repeated_mid_file_load_and_publish_the_figures_of_the_file_without_them(settings):
+    land_reference(settings, "2025")
+    survey = land_reference(settings, "2026")
+    dataset = read_eu_dataset(survey / "dataset.csv")
+    completed = dataset.index[dataset.statoverall_4 == "1"]
+    repeated = [completed[3], completed[200], dataset.index[50]]  # as a merge of two downloads leaves them
+    with_repeats = pd.concat(
+        [
+            dataset.iloc[:10],
+            dataset.loc[repeated[:1]],
+            dataset.iloc[10:500],
+            dataset.loc[repeated[1:]],
+            dataset.iloc[500:],
+        ],
+        ignore_index=True,
+    )
+    write_eu_dataset(survey / "dataset.csv", with_repeats)
+
+    result = kvis("run", "--no-reports")
+    assert result.returncode == 0, result.stderr
+    assert "2026 2026/survey/dataset.csv       987       984            0           3" in result.stdout
+    published = database_tables(settings.publish_dir / "kvis.duckdb")
+    for table, frame in published.items():
+        if table == "marts.load_summary":
+            continue
+        clean, repeats = (frame[frame.wave == w].drop(columns="wave").reset_index(drop=True) for w in ("2025", "2026"))
+        assert len(clean) and clean.equals(repeats), table
+
+    respondents = warehouse_tables(settings)["raw.survey_respondents"].query("wave == '2026'")
+    ids = with_repeats.respondentid.to_numpy()[respondents.source_row.to_numpy() - 2]
+    assert list(respondents.respondent_key) == [hmac_pseudonym(i, TEST_KEY) for i in ids]

@@ -1,0 +1,356 @@
+"""Property tests: on small random waves, every published count, share, interval, comparison and suppression
+flag of the dbt marts equals an independent computation in plain Python from the data contract's definitions."""
+
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from helpers import dbt_build_by_hand
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kvis_pipeline.warehouse.store import connect, replace_wave
+from kvis_pipeline.warehouse.suppression import suppression_pattern
+
+Z = 1.959964
+SMALL_GROUP = 10  # KVIS_SMALL_GROUP's default, which the dbt build here uses
+DEGREE = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad", "Slet ikke"]
+
+
+@dataclass(frozen=True)
+class Item:
+    variable: str
+    labels: dict[int, str]  # in the order Labels lists them
+    dont_know: int | None
+    positive: frozenset[int]
+    multiple: bool = False
+
+
+@st.composite
+def questionnaires(draw) -> list[Item]:
+    """A degree scale whose "Ved ikke" code varies and whose Labels order is shuffled, a Ja/Nej item,
+    a scale without "Ved ikke" and a multiple-choice option."""
+    dont_know = draw(st.sampled_from([0, 6, 9]))
+    degree = dict(zip(range(1, 6), DEGREE)) | {dont_know: "Ved ikke"}
+    order = draw(st.permutations(sorted(degree)))
+    return [
+        Item("s_1", {code: degree[code] for code in order}, dont_know, frozenset({1, 2})),
+        Item("s_2", {3: "Ved ikke", 2: "Nej", 1: "Ja"}, 3, frozenset({1})),
+        Item("s_3", {1: "Altid", 2: "Ofte", 3: "Aldrig"}, None, frozenset({1, 2})),
+        Item("s_4_1", {0: "Ikke valgt", 1: "Valgt"}, None, frozenset({1}), multiple=True),
+    ]
+
+
+@st.composite
+def waves(draw, name: str) -> dict:
+    items = draw(questionnaires())
+    clusters = []
+    for cluster_id in range(1, draw(st.integers(1, 5)) + 1):
+        clusters.append(
+            {
+                "klynge_id": cluster_id,
+                "speciale_kode": draw(st.integers(1, 3)),
+                "antal_medlemmer": draw(st.integers(1, 12)),
+            }
+        )
+    respondents, answers = [], []
+    for cluster in clusters:
+        for _ in range(draw(st.integers(0, cluster["antal_medlemmer"]))):
+            key = f"{name}-{len(respondents)}"
+            respondents.append({**cluster, "respondent_key": key, "statoverall": draw(st.integers(1, 5))})
+            for item in items:
+                codes = sorted(item.labels) + ([] if item.multiple else [None])  # None: left unanswered
+                code = draw(st.sampled_from(codes))
+                if code is not None:
+                    answers.append({"respondent_key": key, "variable": item.variable, "code": code})
+    return {"items": items, "clusters": clusters, "respondents": respondents, "answers": answers}
+
+
+def load_wave(con: duckdb.DuckDBPyConnection, wave: str, data: dict) -> None:
+    items, clusters, respondents = data["items"], data["clusters"], data["respondents"]
+    structure = [{"variable": "klynge", "question_name": "klynge", "question_type": "Closed", "sub_type": "Single"}]
+    structure += [
+        {
+            "variable": i.variable,
+            "question_name": i.variable.rsplit("_", 1)[0] if i.multiple else i.variable,
+            "question_type": "Closed",
+            "sub_type": "Multiple" if i.multiple else "Single",
+            "question_text": f"Spørgsmål {i.variable}",
+        }
+        for i in items
+    ]
+    labels = [
+        {"variable": i.variable, "code": code, "label": label + " ", "position": n}
+        for i in items
+        for n, (code, label) in enumerate(i.labels.items())
+    ]
+    replace_wave(
+        con,
+        wave,
+        {
+            "raw.cluster_roster": pd.DataFrame(
+                [
+                    {
+                        **c,
+                        "klynge_navn": f"Klynge {c['klynge_id']}",
+                        "speciale": f"Speciale {c['speciale_kode']}",
+                        "region": "Region",
+                    }
+                    for c in clusters
+                ]
+            ),
+            "raw.survey_structure": pd.DataFrame(structure).assign(position=range(len(structure))),
+            "raw.survey_labels": pd.DataFrame(labels),
+            "raw.survey_respondents": pd.DataFrame(
+                [
+                    {
+                        "respondent_key": r["respondent_key"],
+                        "source_file": "dataset.csv",
+                        "source_row": n + 2,
+                        "klynge": r["klynge_id"],
+                        "speciale": r["speciale_kode"],
+                        "region": 1,
+                        "statoverall": r["statoverall"],
+                    }
+                    for n, r in enumerate(respondents)
+                ],
+                columns=["respondent_key", "source_file", "source_row", "klynge", "speciale", "region", "statoverall"],
+            ),
+            "raw.survey_answers": pd.DataFrame(data["answers"], columns=["respondent_key", "variable", "code"]),
+            "raw.load_summary": pd.DataFrame(
+                [
+                    {
+                        "source_file": "dataset.csv",
+                        "file_sha256": "0",
+                        "rows_received": len(respondents),
+                        "rows_accepted": len(respondents),
+                        "rows_quarantined": 0,
+                        "rows_duplicate": 0,
+                    }
+                ]
+            ),
+        },
+    )
+
+
+# The independent computation, straight from the data contract's definitions.
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    p = k / n
+    centre, half = p + Z * Z / (2 * n), Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return round((centre - half) / (1 + Z * Z / n), 12), round((centre + half) / (1 + Z * Z / n), 12)
+
+
+def cell(answers: list[int], item: Item, reason: str | None) -> dict:
+    valid = [a for a in answers if a != item.dont_know]
+    positive = sum(a in item.positive for a in valid)
+    if reason is not None:
+        return {
+            "suppressed": True,
+            "suppression": reason,
+            "n_valid": None,
+            "n_dont_know": None,
+            "n_positive": None,
+            "share_positive": None,
+            "ci_low": None,
+            "ci_high": None,
+        }
+    low, high = wilson(positive, len(valid))
+    return {
+        "suppressed": False,
+        "suppression": None,
+        "n_valid": len(valid),
+        "n_dont_know": len(answers) - len(valid),
+        "n_positive": positive,
+        "share_positive": positive / len(valid),
+        "ci_low": low,
+        "ci_high": high,
+    }
+
+
+def compare(unit: dict, reference: dict) -> str | None:
+    if unit["suppressed"] or reference["suppressed"]:
+        return None
+    if unit["ci_low"] > reference["share_positive"]:
+        return "above"
+    if unit["ci_high"] < reference["share_positive"]:
+        return "below"
+    return "not_different"
+
+
+def distribution(answers: list[int], item: Item, reason: str | None) -> dict[int, tuple]:
+    valid = [a for a in answers if a != item.dont_know]
+    published = reason is None
+    return {
+        code: (
+            answers.count(code) if published else None,
+            answers.count(code) / len(valid) if published and code != item.dont_know else None,
+            not published,
+            reason,
+        )
+        for code in item.labels
+    }
+
+
+def hidden_cells(items: list[Item], clusters: list[dict], answers, units, min_cell: int) -> dict:
+    """Which cells are hidden and why, by the suppression rule (itself checked against an exact oracle in
+    test_suppression); everything else here is computed independently of the pipeline."""
+    rows = []
+    for item in items:
+        for c in clusters:
+            valid = [a for a in answers(item, units[("cluster", c["klynge_id"])]) if a != item.dont_know]
+            rows.append(
+                {
+                    "wave": "w",
+                    "variable": item.variable,
+                    "specialty_code": c["speciale_kode"],
+                    "cluster_id": c["klynge_id"],
+                    "valid_answers": len(valid),
+                    "positive_answers": sum(a in item.positive for a in valid),
+                }
+            )
+    pattern = suppression_pattern(pd.DataFrame(rows), min_cell, SMALL_GROUP)
+    reasons = {}
+    for row in pattern.itertuples():
+        unit = {
+            "cluster": ("cluster", row.cluster_id),
+            "specialty": ("specialty", row.specialty_code),
+            "national": ("national", None),
+        }[row.level]
+        unit = (unit[0], None if unit[1] is None or pd.isna(unit[1]) else int(unit[1]))
+        reasons[(unit, row.variable)] = (row.suppression, row.distribution_suppression)
+    return reasons
+
+
+def expected_marts(wave: str, data: dict, min_cell: int) -> dict[str, dict]:
+    items, clusters = data["items"], data["clusters"]
+    completed = {r["respondent_key"]: r for r in data["respondents"] if r["statoverall"] == 4}
+    given = {(a["respondent_key"], a["variable"]): a["code"] for a in data["answers"]}
+
+    def answers(item: Item, keep) -> list[int]:
+        return [
+            given[(key, item.variable)] for key, r in completed.items() if keep(r) and (key, item.variable) in given
+        ]
+
+    units = {("cluster", c["klynge_id"]): (lambda r, c=c: r["klynge_id"] == c["klynge_id"]) for c in clusters}
+    units |= {
+        ("specialty", s): (lambda r, s=s: r["speciale_kode"] == s) for s in {c["speciale_kode"] for c in clusters}
+    }
+    units[("national", None)] = lambda r: True
+    reasons = hidden_cells(items, clusters, answers, units, min_cell)
+    cells = {
+        (unit, i.variable): cell(answers(i, keep), i, reasons[(unit, i.variable)][0])
+        for unit, keep in units.items()
+        for i in items
+    }
+    marts: dict[str, dict] = {
+        "cluster_results": {},
+        "specialty_results": {},
+        "national_results": {},
+        "cluster_distribution": {},
+        "specialty_distribution": {},
+        "national_distribution": {},
+        "cluster_response": {},
+    }
+    specialty_of = {c["klynge_id"]: c["speciale_kode"] for c in clusters}
+    for (level, unit), variable in cells:
+        row = dict(cells[((level, unit), variable)])
+        national = cells[(("national", None), variable)]
+        if level == "cluster":
+            row["vs_specialty"] = compare(row, cells[(("specialty", specialty_of[unit]), variable)])
+            row["vs_national"] = compare(row, national)
+        if level == "specialty":
+            shares = [
+                cells[(("cluster", c), variable)]["share_positive"]
+                for c, s in specialty_of.items()
+                if s == unit and not cells[(("cluster", c), variable)]["suppressed"]
+            ]
+            row |= {
+                "clusters_published": len(shares),
+                "cluster_min": min(shares, default=None),
+                "cluster_max": max(shares, default=None),
+                "vs_national": compare(row, national),
+            }
+        marts[f"{level}_results"][(wave, unit, variable)] = row
+    for (level, unit), keep in units.items():
+        for item in items:
+            reason = reasons[((level, unit), item.variable)][1]
+            for code, (n, share, suppressed, why) in distribution(answers(item, keep), item, reason).items():
+                marts[f"{level}_distribution"][(wave, unit, item.variable, code)] = {
+                    "n": n,
+                    "share": share,
+                    "suppressed": suppressed,
+                    "suppression": why,
+                    "label": item.labels[code].strip(),
+                    "is_dont_know": code == item.dont_know,
+                }
+    for c in clusters:
+        rows = [r for r in data["respondents"] if r["klynge_id"] == c["klynge_id"]]
+        marts["cluster_response"][(wave, c["klynge_id"])] = {
+            "members": c["antal_medlemmer"],
+            "invited": sum(r["statoverall"] in (2, 3, 4, 5) for r in rows),
+            "respondents": sum(r["statoverall"] == 4 for r in rows),
+            "partial": sum(r["statoverall"] == 3 for r in rows),
+            "response_rate": sum(r["statoverall"] == 4 for r in rows) / c["antal_medlemmer"],
+        }
+    return marts
+
+
+KEYS = {
+    "cluster_results": ["wave", "cluster_id", "variable"],
+    "specialty_results": ["wave", "specialty_code", "variable"],
+    "national_results": ["wave", "variable"],
+    "cluster_response": ["wave", "cluster_id"],
+    "cluster_distribution": ["wave", "cluster_id", "variable", "code"],
+    "specialty_distribution": ["wave", "specialty_code", "variable", "code"],
+    "national_distribution": ["wave", "variable", "code"],
+}
+
+
+def published_marts(warehouse: Path) -> dict[str, dict]:
+    marts = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table, keys in KEYS.items():
+            frame = con.execute(f"SELECT * FROM marts.{table}").df().astype(object)
+            frame = frame.where(frame.notna(), None)
+            if table == "national_results" or table == "national_distribution":
+                frame.insert(1, "unit", None)
+                keys = keys[:1] + ["unit"] + keys[1:]
+            marts[table] = {tuple(row[k] for k in keys): row for row in frame.to_dict("records")}
+    return marts
+
+
+def assert_same(expected: dict, actual: dict) -> None:
+    for table, rows in expected.items():
+        assert set(actual[table]) == set(rows), table
+        for key, row in rows.items():
+            for column, value in row.items():
+                got = actual[table][key][column]
+                where = f"{table}{key}.{column}: expected {value!r}, published {got!r}"
+                if isinstance(value, float):
+                    assert got is not None and math.isclose(got, value, rel_tol=0, abs_tol=1e-12), where
+                else:
+                    assert got == value, where
+
+
+def build_marts(warehouse: Path, target: Path, min_cell: int) -> None:
+    dbt_build_by_hand(warehouse, target, {"min_cell": min_cell})
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(first=waves("2025"), second=waves("2026"), min_cell=st.integers(1, 6))
+def test_marts_equal_an_independent_computation(first, second, min_cell):
+    with tempfile.TemporaryDirectory() as tmp:
+        warehouse = Path(tmp) / "kvis.duckdb"
+        with connect(warehouse) as con:
+            load_wave(con, "2025", first)
+            load_wave(con, "2026", second)
+        build_marts(warehouse, Path(tmp) / "target", min_cell)
+        expected = expected_marts("2025", first, min_cell)
+        for table, rows in expected_marts("2026", second, min_cell).items():
+            expected[table] |= rows
+        assert_same(expected, published_marts(warehouse))
