@@ -32,33 +32,32 @@ def exposed_in_tree(hidden: pd.DataFrame) -> list[int]:
     is_hidden = units["suppressed"].to_numpy(dtype=bool)
     if not is_hidden.any():
         return []
-    columns = {position: index for index, position in enumerate(np.flatnonzero(is_hidden))}
-    parents = [("national", None)] + [
-        ("specialty", code) for code in units.loc[units.level == "specialty", "specialty_code"].tolist()
-    ]
-    rows = []
-    for level, code in parents:
-        row = np.zeros(len(columns))
-        if level == "national":
-            parent = units.index[units.level == "national"]
-            children = units.index[units.level == "specialty"]
-        else:
-            parent = units.index[(units.level == "specialty") & (units.specialty_code == code)]
-            children = units.index[(units.level == "cluster") & (units.specialty_code == code)]
-        for position in children:
-            if position in columns:
-                row[columns[position]] = 1.0
-        for position in parent:
-            if position in columns:
-                row[columns[position]] = -1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
+    equations = _sum_equations(units["level"].to_numpy(), units["specialty_code"].to_numpy(), is_hidden)
+    if not len(equations):
         return []
-    _, singular, basis = np.linalg.svd(np.vstack(rows), full_matrices=False)
+    _, singular, basis = np.linalg.svd(equations, full_matrices=False)
     basis = basis[singular > TOLERANCE * max(singular.max(), 1.0)]
     in_row_space = (basis**2).sum(axis=0) > 1 - 1e-6
-    return [position for position, index in columns.items() if in_row_space[index]]
+    return [int(position) for position in np.flatnonzero(is_hidden)[in_row_space]]
+
+
+def _sum_equations(levels: np.ndarray, specialty_codes: np.ndarray, is_hidden: np.ndarray) -> np.ndarray:
+    """One row per parent (the nation, then each specialty), one column per hidden unit: +1 for a hidden child,
+    -1 for the parent itself when hidden; rows without a hidden unit left out."""
+    hidden_positions = np.flatnonzero(is_hidden)
+    specialties = np.flatnonzero(levels == "specialty")
+    parent_row = {code: 1 + index for index, code in enumerate(specialty_codes[specialties].tolist())}
+    matrix = np.zeros((1 + len(specialties), len(hidden_positions)))
+    for column, position in enumerate(hidden_positions.tolist()):
+        level = levels[position]
+        if level == "national":
+            matrix[0, column] = -1.0
+        elif level == "specialty":
+            matrix[0, column] = 1.0
+            matrix[parent_row[specialty_codes[position]], column] = -1.0
+        elif specialty_codes[position] in parent_row:  # a cluster: a child of its specialty
+            matrix[parent_row[specialty_codes[position]], column] = 1.0
+    return matrix[matrix.any(axis=1)]
 
 
 def audit_publication(levels: dict[str, pd.DataFrame], table: str) -> list[ExposedCell]:
