@@ -18,10 +18,14 @@ import duckdb  # noqa: E402
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
-import pyarrow as pa  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
-LEVELS = ["cluster", "specialty", "national"]
+# Each level's unit key as the audit reads it: a cluster with its specialty, the tree of sums.
+AUDIT_KEYS = {
+    "cluster": ["wave", "specialty_code", "cluster_id"],
+    "specialty": ["wave", "specialty_code"],
+    "national": ["wave"],
+}
 
 
 @dataclass(frozen=True)
@@ -53,16 +57,11 @@ def suites() -> dict[str, list[gxe.Expectation]]:
     }
 
 
-def _frame_queries() -> dict[str, str]:
-    """Per frame read straight from the publication, the query giving the rows of the waves published ($waves)."""
-    return {
-        # The clusters with results (compared with the roster's in roster_coverage).
-        "published_clusters": "SELECT DISTINCT wave || ':' || cluster_id AS wave_cluster FROM marts.cluster_results "
-        "WHERE list_contains($waves, wave)",
-        # Counts add up across levels (summed over published and suppressed cells alike, from the response
-        # tables and, for items, from the cells nobody suppressed at any level).
-        "level_totals": _LEVEL_TOTALS,
-    }
+# The clusters with results (compared with the roster's in roster_coverage).
+_PUBLISHED_CLUSTERS = (
+    "SELECT DISTINCT wave || ':' || cluster_id AS wave_cluster FROM marts.cluster_results "
+    "WHERE list_contains($waves, wave)"
+)
 
 
 def _roster_coverage(roster_clusters: set[str], published: pd.DataFrame) -> pd.DataFrame:
@@ -79,14 +78,11 @@ def _roster_coverage(roster_clusters: set[str], published: pd.DataFrame) -> pd.D
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: str, waves: list[str]) -> pd.DataFrame:
-    """A frame whose text columns are pandas categories: one Python string per distinct value, not per row."""
-    table = con.execute(query, {"waves": waves}).arrow().read_all()
-    for position, field in enumerate(table.schema):
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            table = table.set_column(position, field.name, table.column(position).dictionary_encode())
-    return table.to_pandas()
+    return con.execute(query, {"waves": waves}).df()
 
 
+# Counts add up across levels (summed over published and suppressed cells alike, from the response tables and,
+# for items, from the cells nobody suppressed at any level).
 _LEVEL_TOTALS = """
 WITH items AS (
     SELECT n.wave, n.variable FROM marts.national_results AS n
@@ -124,18 +120,14 @@ def _disclosure_audit(con: duckdb.DuckDBPyConnection, waves: list[str]) -> pd.Da
 
     rows = []
     for family, extra in (("results", []), ("distribution", ["code"])):
-        keys = {
-            "cluster": ["wave", "specialty_code", "cluster_id"],
-            "specialty": ["wave", "specialty_code"],
-            "national": ["wave"],
-        }  # a cluster with its specialty: the tree of sums
         levels = {
-            level: con.execute(
-                f"SELECT {', '.join(keys[level] + ['variable', *extra, 'suppressed'])} FROM marts.{level}_{family} "
+            level: _frame(
+                con,
+                f"SELECT {', '.join([*key, 'variable', *extra, 'suppressed'])} FROM marts.{level}_{family} "
                 "WHERE list_contains($waves, wave)",
-                {"waves": waves},
-            ).df()
-            for level in LEVELS
+                waves,
+            )
+            for level, key in AUDIT_KEYS.items()
         }
         exposed = audit_publication(levels, family)
         counts = pd.Series([(c.wave, c.variable) for c in exposed], dtype=object).value_counts()
@@ -168,18 +160,16 @@ def validate_publication(
         },
     )
     source = context.data_sources.add_pandas("publication")
-    queries = _frame_queries()
     outcomes: list[ExpectationOutcome] = []
     with duckdb.connect(str(database), read_only=True) as con:
+        frames = {
+            "roster_coverage": lambda: _roster_coverage(roster_clusters, _frame(con, _PUBLISHED_CLUSTERS, waves)),
+            "disclosure_audit": lambda: _disclosure_audit(con, waves),
+            "level_totals": lambda: _frame(con, _LEVEL_TOTALS, waves),
+        }
         for name, expectations in suites().items():
             checkpoint = _checkpoint(context, source, name, expectations)
-            if name == "roster_coverage":
-                frame = _roster_coverage(roster_clusters, _frame(con, queries["published_clusters"], waves))
-            elif name == "disclosure_audit":
-                frame = _disclosure_audit(con, waves)
-            else:
-                frame = _frame(con, queries[name], waves)
-            outcomes += _outcomes(name, checkpoint.run(batch_parameters={"dataframe": frame}))
+            outcomes += _outcomes(name, checkpoint.run(batch_parameters={"dataframe": frames[name]()}))
     context.build_data_docs(site_names=["kvis"])  # once for all checkpoints, not once per checkpoint
     return outcomes
 

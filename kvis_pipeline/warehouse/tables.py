@@ -6,7 +6,7 @@ checks validate the rows a load wrote against `Table.schema()`; `ensure_tables` 
 `Table.ddl()`. dbt builds its own schemas on top of `raw`.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pandera.pandas as pa
@@ -49,7 +49,7 @@ class Table:
     name: str  # schema.table
     description: str
     columns: tuple[Column, ...]
-    checks: tuple[pa.Check, ...] = field(default=())
+    checks: tuple[pa.Check, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
