@@ -48,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     inspect.add_argument("path", type=Path, help="a wave folder (roster and survey/) or a survey export folder")
     inspect.add_argument("--json", action="store_true", help="print the findings as JSON")
     generate = commands.add_parser("generate-reference", help="write the reference wave 2025 to the landing folder")
-    generate.add_argument("--out", type=Path, help="wave folder to write (default <landing>/2025)")
+    generate.add_argument("--out", type=Path, help="wave folder to write (default <landing>/2025 or <landing>/2026)")
+    generate.add_argument(
+        "--follow-up",
+        action="store_true",
+        help="write the generated follow-up wave 2026 instead (made-up data for trends: roster and s_7 changed)",
+    )
     generate.add_argument(
         "--form", choices=["eu", "intl", "comma", "xlsx"], default="eu", help="export form (default EU CSV)"
     )
@@ -109,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         if args.command == "generate-reference":
-            return _generate(settings, args.out, args.form)
+            return _generate(settings, args.out, args.form, args.follow_up)
     except (InputFileError, ValueError, FileNotFoundError) as error:
         print(f"kvis: {error}", file=sys.stderr)
         return 2
@@ -333,11 +338,12 @@ def _inspect(path: Path, as_json: bool) -> int:
     return 0 if inspection.would_load else 2
 
 
-def _generate(settings: Settings, out: Path | None, form: str) -> int:
+def _generate(settings: Settings, out: Path | None, form: str, follow_up: bool) -> int:
+    from kvis_pipeline.devtools.follow_up_wave import FOLLOW_UP_WAVE, write_follow_up_wave
     from kvis_pipeline.devtools.reference_wave import REFERENCE_WAVE, write_reference_wave
 
-    target = out or settings.wave_dir(REFERENCE_WAVE)
-    written = write_reference_wave(target, form)
+    wave, write = (FOLLOW_UP_WAVE, write_follow_up_wave) if follow_up else (REFERENCE_WAVE, write_reference_wave)
+    written = write(out or settings.wave_dir(wave), form)
     for path in written:
         print(path)
     return 0

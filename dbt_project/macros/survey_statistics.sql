@@ -29,12 +29,31 @@
     case when {{ published }} then dont_know_answers end as n_dont_know,
     case when {{ published }} then positive_answers end as n_positive,
     case when {{ published }} then positive_answers::double / valid_answers end as share_positive,
-    -- Bounds are rounded to 12 decimals so that they do not vary in the last bit between maths libraries;
-    -- at 0 and n positive they are exactly 0 and 1.
-    case when not ({{ published }}) then null when positive_answers = 0 then 0.0
-        else round({{ wilson_bound('positive_answers', 'valid_answers', '-') }}, 12) end as ci_low,
-    case when not ({{ published }}) then null when positive_answers = valid_answers then 1.0
-        else round({{ wilson_bound('positive_answers', 'valid_answers', '+') }}, 12) end as ci_high
+    case when {{ published }} then {{ wilson_low('positive_answers', 'valid_answers') }} end as ci_low,
+    case when {{ published }} then {{ wilson_high('positive_answers', 'valid_answers') }} end as ci_high
+{%- endmacro %}
+
+{# The published Wilson bounds, rounded to 12 decimals so that they do not vary in the last bit between maths
+   libraries; at 0 and n successes they are exactly 0 and 1. Trends recompute them with these same macros. #}
+{% macro wilson_low(k, n) -%}
+    (case when {{ k }} = 0 then 0.0 else round({{ wilson_bound(k, n, '-') }}, 12) end)
+{%- endmacro %}
+
+{% macro wilson_high(k, n) -%}
+    (case when {{ k }} = {{ n }} then 1.0 else round({{ wilson_bound(k, n, '+') }}, 12) end)
+{%- endmacro %}
+
+{# The change from a previous share p0 (interval l0..u0) to a share p1 (l1..u1): the difference and Newcombe's hybrid
+   score interval for a difference of independent proportions (Newcombe 1998, method 10), built from the two
+   Wilson intervals; up / down when the interval lies wholly above / below 0. Rounded as the Wilson bounds are. #}
+{% macro share_change(p1, l1, u1, p0, l0, u0) -%}
+    round({{ p1 }} - {{ p0 }}, 12) as change,
+    round({{ p1 }} - {{ p0 }} - sqrt(({{ p1 }} - {{ l1 }})^2 + ({{ u0 }} - {{ p0 }})^2), 12) as change_ci_low,
+    round({{ p1 }} - {{ p0 }} + sqrt(({{ u1 }} - {{ p1 }})^2 + ({{ p0 }} - {{ l0 }})^2), 12) as change_ci_high
+{%- endmacro %}
+
+{% macro change_direction(ci_low, ci_high) -%}
+    case when {{ ci_low }} > 0 then 'up' when {{ ci_high }} < 0 then 'down' else 'not_different' end
 {%- endmacro %}
 
 {# above / below / not_different: a unit's interval against a reference share; NULL when either is unpublished. #}

@@ -215,41 +215,71 @@ def scales(labels: pd.DataFrame, items: list[str]) -> dict[str, Scale]:
     return result
 
 
+@dataclass(frozen=True)
+class WaveDesign:
+    """What a generated wave is made of; the reference wave also has its published figures fixed exactly."""
+
+    seed: int
+    fieldwork_start: dt.datetime
+    created: str
+    roster: pd.DataFrame
+    structure: pd.DataFrame
+    labels: pd.DataFrame
+    item_effect: dict[str, float]
+    fixes_reference_figures: bool
+
+
+def reference_design() -> WaveDesign:
+    structure, labels = reference_questionnaire()
+    return WaveDesign(
+        SEED, dt.datetime(2025, 9, 1, 8), CREATED, reference_roster(), structure, labels, ITEM_EFFECT, True
+    )
+
+
 def generate_reference_wave() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Dataset, Labels, Structure (long names) and roster of the reference wave."""
-    rng = random.Random(SEED)
-    structure, labels = reference_questionnaire()
-    roster = reference_roster()
+    return generate_wave(reference_design())
+
+
+def generate_wave(design: WaveDesign) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Dataset, Labels, Structure (long names) and roster of a generated wave."""
+    rng = random.Random(design.seed)
+    structure, labels, roster = design.structure, design.labels, design.roster
     region_codes = {label: code for _, code, label in labels[labels.variableName == "region"].itertuples(index=False)}
-    single_items = [v for v in structure.variableName if v in ITEM_EFFECT]
+    single_items = [v for v in structure.variableName if v in design.item_effect]
     item_scales = scales(labels, single_items)
 
     people: list[Person] = []
     for cluster in roster.itertuples(index=False):
-        people += _cluster_people(rng, cluster, region_codes[cluster.region])
+        people += _cluster_people(rng, cluster, region_codes[cluster.region], design.fixes_reference_figures)
     respondents = [p for p in people if p.status == 4]
     for person in people:
         if person.status in (3, 4):
-            _answer(rng, person, single_items, item_scales)
-    _fix_psychiatry_s3(rng, respondents, item_scales["s_3"])
-    _fix_psychiatry_s10(rng, respondents)
-    _move_to_national_share(rng, respondents, "s_3", item_scales["s_3"], NATIONAL_S3_POSITIVE, 3)
-    _move_to_national_share(rng, respondents, "s_10", item_scales["s_10"], NATIONAL_S10_JA, 2)
+            _answer(rng, person, single_items, item_scales, design.item_effect)
+    if design.fixes_reference_figures:
+        _fix_psychiatry_s3(rng, respondents, item_scales["s_3"])
+        _fix_psychiatry_s10(rng, respondents)
+        _move_to_national_share(rng, respondents, "s_3", item_scales["s_3"], NATIONAL_S3_POSITIVE, 3)
+        _move_to_national_share(rng, respondents, "s_10", item_scales["s_10"], NATIONAL_S10_JA, 2)
     for person in people:
         _barriers_and_texts(rng, person)
-    _assert_psychiatry_s12_ranking(respondents, item_scales)
+    if design.fixes_reference_figures:
+        _assert_psychiatry_s12_ranking(respondents, item_scales)
 
     columns = list(structure.variableName)
-    rows = [_export_row(rng, person, columns, index) for index, person in enumerate(people)]
+    rows = [
+        _export_row(rng, person, columns, index, design.fieldwork_start, design.created)
+        for index, person in enumerate(people)
+    ]
     rng.shuffle(rows)
     dataset = pd.DataFrame(rows, columns=columns)
     return dataset, labels, structure, roster
 
 
-def _cluster_people(rng: random.Random, cluster, region: str) -> list[Person]:
+def _cluster_people(rng: random.Random, cluster, region: str, fixed_psychiatry: bool) -> list[Person]:
     members = cluster.antal_medlemmer
     effect = rng.gauss(0, 0.75)
-    if cluster.speciale_kode == PSYCHIATRY:
+    if fixed_psychiatry and cluster.speciale_kode == PSYCHIATRY:
         n, very, high, _ = PSYCHIATRY_S3[cluster.klynge_id]
         share = (very + high) / n
         effect = math.log(share / (1 - share)) - math.log(0.64 / 0.36)
@@ -269,14 +299,16 @@ def _cluster_people(rng: random.Random, cluster, region: str) -> list[Person]:
     ]
 
 
-def _answer(rng: random.Random, person: Person, items: list[str], item_scales: dict[str, Scale]) -> None:
+def _answer(
+    rng: random.Random, person: Person, items: list[str], item_scales: dict[str, Scale], item_effect: dict[str, float]
+) -> None:
     stop = len(items) if person.status == 4 else rng.randint(2, len(items) // 2)
     for item in items[:stop]:
         scale = item_scales[item]
         if scale.dont_know and rng.random() < DONT_KNOW_RATE.get(item, DEFAULT_DONT_KNOW_RATE):
             person.answers[item] = scale.dont_know
             continue
-        person.answers[item] = _ordered_logit(rng, ITEM_EFFECT[item] + person.latent, scale.substantive)
+        person.answers[item] = _ordered_logit(rng, item_effect[item] + person.latent, scale.substantive)
 
 
 def _ordered_logit(rng: random.Random, eta: float, codes: list[str]) -> str:
@@ -355,15 +387,17 @@ def _barriers_and_texts(rng: random.Random, person: Person) -> None:
         person.answers["s_13"] = rng.choice(TEXT_COMMENTS)
 
 
-def _export_row(rng: random.Random, person: Person, columns: list[str], index: int) -> dict[str, str]:
+def _export_row(
+    rng: random.Random, person: Person, columns: list[str], index: int, fieldwork_start: dt.datetime, created: str
+) -> dict[str, str]:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     row = dict.fromkeys(columns, "")
     row.update(person.answers)
-    start = dt.datetime(2025, 9, 1, 8) + dt.timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 540))
+    start = fieldwork_start + dt.timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 540))
     seconds = rng.randint(240, 1800)
     row.update(
         respondentid=str(824_000_000 + index * 97 + rng.randint(0, 96)),
-        created=CREATED,
+        created=created,
         email=f"{first}.{last}{rng.randint(1, 99)}@speciallaege.dk".lower(),
         navn=f"{first} {last}",
         ydernr=str(rng.randint(100_000, 999_999)),
@@ -394,10 +428,15 @@ def short_names() -> dict[str, str]:
 
 
 def write_reference_wave(wave_dir: Path, form: str = "eu") -> list[Path]:
-    dataset, labels, structure, _ = generate_reference_wave()
+    return write_wave(wave_dir, reference_design(), form)
+
+
+def write_wave(wave_dir: Path, design: WaveDesign, form: str = "eu") -> list[Path]:
+    dataset, labels, structure, roster = generate_wave(design)
     wave_dir.mkdir(parents=True, exist_ok=True)
     roster_path = wave_dir / "klyngeoversigt.csv"
-    roster_path.write_bytes(reference_file("klyngeoversigt.csv").read_bytes())
+    # the roster as eKVIS delivers it: UTF-8 with a byte order mark, semicolons, CRLF
+    roster_path.write_bytes(roster.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig"))
     for stale in (wave_dir / "survey").glob("*") if (wave_dir / "survey").is_dir() else []:
         stale.unlink()
     return [roster_path, *write_bundle(wave_dir / "survey", dataset, labels, structure, form, short_names())]
