@@ -228,11 +228,16 @@ def _published_without_landing(settings: Settings, landed: set[str], kept: set[s
 def _remove_wave(settings: Settings, wave: str) -> int:
     from kvis_pipeline.orchestration.wave_removal import remove_wave
 
-    removed = remove_wave(settings, wave)
-    if not removed:
+    removal = remove_wave(settings, wave)
+    if not removal.found_in:
         print(f"kvis: wave {wave} is neither in the warehouse nor in the publication", file=sys.stderr)
         return 2
-    print(f"kvis remove-wave: removed wave {wave} from {', '.join(removed)}")
+    print(f"kvis remove-wave: removed wave {wave} from {', '.join(removal.found_in)}")
+    if removal.compared_waves:
+        print(
+            f"kvis remove-wave: the trends of wave(s) {', '.join(removal.compared_waves)} against {wave} went with it; "
+            "the next `kvis run` builds them against the wave before"
+        )
     if settings.wave_dir(wave).is_dir():
         print(
             f"kvis remove-wave: its landing folder {settings.wave_dir(wave)} is still there; the next run loads it "

@@ -18,7 +18,7 @@ published as (
     select
         wave,
         {{ keys }}variable,
-        share_positive,
+        n_positive::double / n_valid as share_positive,  -- the published share, from the counts it is made of
         {{ wilson_low('n_positive', 'n_valid') }} as ci_low,
         {{ wilson_high('n_positive', 'n_valid') }} as ci_high
     from {{ ref(results_model) }}

@@ -26,7 +26,8 @@ NEW_CLUSTER = {
     "antal_medlemmer": 12,
 }
 ITEM_SHIFT = {"s_3": 1.4, "s_6": 1.0, "s_5_5": -0.8}
-REWORDED = {"s_7": "Ønsker du, at der inddrages flere data i klyngearbejdet?"}  # declared comparable in the dbt seed
+# reworded, s_7 has no trend unless dbt_project/seeds/item_equivalence.csv declares it comparable
+REWORDED = {"s_7": "Ønsker du, at der inddrages flere data i klyngearbejdet?"}
 
 
 def follow_up_design() -> WaveDesign:
@@ -37,7 +38,9 @@ def follow_up_design() -> WaveDesign:
     roster = reference_roster()
     roster = pd.concat([roster[roster["klynge_id"] != CLOSED_CLUSTER], pd.DataFrame([NEW_CLUSTER])], ignore_index=True)
     effects = {item: effect + ITEM_SHIFT.get(item, 0.0) for item, effect in ITEM_EFFECT.items()}
-    return WaveDesign(2026, dt.datetime(2026, 9, 1, 8), "2026-08-28 08:00:00", roster, structure, labels, effects, False)
+    return WaveDesign(
+        2026, dt.datetime(2026, 9, 1, 8), "2026-08-28 08:00:00", roster, structure, labels, effects, False
+    )
 
 
 def write_follow_up_wave(wave_dir: Path, form: str = "eu") -> list[Path]:

@@ -25,7 +25,7 @@ _CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".j2", ".css", ".csv"}
 
 def code_fingerprint() -> str:
     """The kvis package and the dbt project, as installed: any edit to either changes it."""
-    roots = [_PACKAGE_DIR, _DBT_DIR / "models", _DBT_DIR / "macros", _DBT_DIR / "tests"]
+    roots = [_PACKAGE_DIR, *(_DBT_DIR / folder for folder in ("models", "macros", "tests", "seeds"))]
     files = [p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES]
     files += [p for p in (_DBT_DIR / "dbt_project.yml", _DBT_DIR / "profiles.yml") if p.exists()]
     return files_digest(files, _PACKAGE_DIR.parent, by="stat")

@@ -128,9 +128,11 @@ def _write_publication(warehouse: Path, database: Path, parquet_dir: Path, witho
         con.execute(f"CREATE SCHEMA {PUBLISHED_SCHEMA}")
         for table, comment in tables:
             target = f'{PUBLISHED_SCHEMA}."{table}"'
+            # a trend row goes with either of its two waves
+            pair = " OR list_contains($without, previous_wave)" if _has_column(con, table, "previous_wave") else ""
             con.execute(
                 f'CREATE TABLE {target} AS SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}" '
-                "WHERE NOT list_contains($without, wave)",
+                f"WHERE NOT (list_contains($without, wave){pair})",
                 {"without": without_waves},
             )
             _copy_comments(con, table, comment)
@@ -138,6 +140,16 @@ def _write_publication(warehouse: Path, database: Path, parquet_dir: Path, witho
             row_counts[table] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
         con.execute("DETACH warehouse")
     return row_counts
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = 'warehouse' AND schema_name = ? "
+            "AND table_name = ? AND column_name = ?",
+            [PUBLISHED_SCHEMA, table, column],
+        ).fetchone()[0]
+    )
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, table: str, comment: str | None) -> None:

@@ -171,3 +171,26 @@ def grouped_bars(bars: pd.DataFrame, series: list[str], axis_title: str = "Andel
     ]
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(9 * len(series) + 2))
     return _base_config(chart)
+
+
+def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_title: str) -> alt.TopLevelMixin:
+    """A share per wave as a line with points, one line per series (e.g. the specialty and the nation); the
+    figures go in a table beside it, since labels of lines close together would overlap.
+
+    lines: series, wave, share (0..1); waves in the order they follow each other.
+    """
+    frame = lines.assign(percent=lines["share"].astype(float) * 100)
+    colour = alt.Color(
+        "series:N", sort=series, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)]), title=None
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("wave:O", sort=waves, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100])),
+            color=colour,
+        )
+        .properties(width=min(WIDTH, 110 * len(waves)), height=140)
+    )
+    return _base_config(chart)

@@ -4,12 +4,14 @@ import pandas as pd
 
 from kvis_pipeline.reports import charts
 from kvis_pipeline.reports.danish import number, pct, sentence
-from kvis_pipeline.reports.fact_sheet import priority_against_delivery, question_text
+from kvis_pipeline.reports.fact_sheet import MAIN_QUESTION, priority_against_delivery, question_text
 from kvis_pipeline.reports.published_data import PublishedWave
+from kvis_pipeline.reports.trends import history_figure, response_movement, share_movement, share_trend
 from kvis_pipeline.reports.units import NATION, Unit, cluster, item_label, nation, specialty
 
 COLUMNS = ["Klyngen", "Specialet", NATION]
 COMPARISON = {"above": "sikkert over", "below": "sikkert under", "not_different": "ingen sikker forskel"}
+CHANGE = {"up": "sikker stigning", "down": "sikkert fald", "not_different": "ingen sikker ændring"}
 # (heading, variable names or prefixes, whether to chart it) in the order of the fact sheet
 SECTIONS = [
     ("Nøgletal", ["s_1", "s_3", "s_6", "s_7", "s_10"], True),
@@ -26,11 +28,18 @@ def cluster_package(data: PublishedWave, cluster_id: int, min_cell: int) -> dict
     response = data.cluster_response.set_index("cluster_id").loc[cluster_id]
     units = [cluster(data, cluster_id), specialty(data, int(response["specialty_code"])), nation(data)]
     sections = [_section(data, heading, _variables(data, names), units, chart) for heading, names, chart in SECTIONS]
+    previous = data.waves_so_far[-2] if len(data.waves_so_far) > 1 else None
     return {
         "title": str(response["cluster_name"]),
         "subtitle": f"Klyngepakke · {response['specialty_name']} · {response['region']}",
         "wave": data.wave,
-        "participation": _participation(data, response),
+        "previous_wave": previous,
+        "participation": " ".join(filter(None, [_participation(data, response), response_movement(units[0])])),
+        "trend": {
+            "text": share_movement(units[0], data.wave, MAIN_QUESTION, "Klyngens andel"),
+            "question": str(data.item(MAIN_QUESTION)["question_text"]) if data.variables(MAIN_QUESTION) else "",
+            "history": history_figure(data, units, MAIN_QUESTION, "Andel (pct.)"),
+        },
         "columns": COLUMNS,
         "all_suppressed": bool(units[0].results["suppressed"].all()),
         "sections": [s for s in sections if s["rows"]],
@@ -97,4 +106,11 @@ def _row(data: PublishedWave, variable: str, units: list[Unit]) -> dict:
             for u in units
         ],
         "vs_national": COMPARISON.get(comparison, "–"),
+        "since_previous": _since_previous(data, own, variable),
     }
+
+
+def _since_previous(data: PublishedWave, own: Unit, variable: str) -> str:
+    """The cluster's change since the previous wave, in words; '–' where it cannot be compared."""
+    row = share_trend(own, data.wave, variable)
+    return "–" if row is None else CHANGE[row["change_direction"]]

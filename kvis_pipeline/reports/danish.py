@@ -71,3 +71,15 @@ def compared(share: float, reference: float) -> str:
     if mine < theirs:
         return "under"
     return "på niveau med"
+
+
+# how a trend's change_direction reads
+MOVEMENT = {"up": "en statistisk sikker stigning", "down": "et statistisk sikkert fald"}
+
+
+def movement(share: float, previous: float, previous_wave: str, direction: str, decimals: int = 0) -> str:
+    """'80 pct. mod 64 pct. i 2025, en statistisk sikker stigning', or '... på niveau med 2025' within chance."""
+    text = f"{pct(share, decimals)} mod {pct(previous, decimals)} i {previous_wave}"
+    if direction in MOVEMENT:
+        return f"{text}, {MOVEMENT[direction]}"
+    return f"{text}, inden for den statistiske usikkerhed på niveau med {previous_wave}"

@@ -14,6 +14,7 @@ from kvis_pipeline.reports.danish import (
     sentence,
 )
 from kvis_pipeline.reports.published_data import PublishedWave
+from kvis_pipeline.reports.trends import history_figure, response_movement, share_movement
 from kvis_pipeline.reports.units import NATION, Unit, item_label, likert_rows, nation, specialty
 
 MAIN_QUESTION = "s_3"
@@ -35,7 +36,7 @@ def fact_sheet(data: PublishedWave, specialty_code: int, min_cell: int) -> dict:
         "wave": data.wave,
         "specialty": unit.name,
         "background": _background(unit, clusters),
-        "participation": _participation(unit, response),
+        "participation": " ".join(filter(None, [_participation(unit, response), response_movement(unit)])),
         "cluster_table": _cluster_table(clusters),
         "cluster_total": {
             "members": number(response["members"]),
@@ -144,6 +145,16 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
     references = {f"{unit.name}": share, NATION: national}
     return {
         "text": " ".join(sentences),
+        "trend_text": " ".join(
+            filter(
+                None,
+                [
+                    share_movement(unit, data.wave, MAIN_QUESTION, f"Andelen i {unit.name.lower()}"),
+                    share_movement(country, data.wave, MAIN_QUESTION, "Landsgennemsnittet"),
+                ],
+            )
+        ),
+        "history": history_figure(data, [unit, country], MAIN_QUESTION, "Andel (pct.)"),
         "text_some": text_some,
         "question": str(data.item(MAIN_QUESTION)["question_text"]),
         "chart": _likert_svg(data, [(unit.name, unit, MAIN_QUESTION), (NATION, country, MAIN_QUESTION)]),
@@ -256,6 +267,7 @@ def _improvements(data: PublishedWave, unit: Unit, country: Unit) -> dict:
             for u in (unit, country)
         ]
     )
+    text = " ".join(filter(None, [text, share_movement(unit, data.wave, IMPROVEMENTS, "Andelen")]))
     return {
         "text": text,
         "question": str(data.item(IMPROVEMENTS)["question_text"]),

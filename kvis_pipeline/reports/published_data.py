@@ -1,4 +1,5 @@
-"""What the reports may show: the published marts of one wave, read from the published database only."""
+"""What the reports may show: the published marts of one wave, and the trends that lead up to it, read from the
+published database only."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,11 @@ class PublishedWave:
     cluster_distribution: pd.DataFrame
     specialty_distribution: pd.DataFrame
     national_distribution: pd.DataFrame
+    # the share trends of this wave and of the waves before it, as far as each links to its previous wave: level
+    # (cluster, specialty, national), cluster_id, specialty_code and the trend columns
+    share_trends: pd.DataFrame
+    response_trends: pd.DataFrame  # this wave's response-rate trends, by level as above
+    waves_so_far: tuple[str, ...] = ()  # the oldest first, this wave last (see _waves_up_to)
 
     def item(self, variable: str) -> pd.Series:
         return self.questionnaire_items.loc[variable]
@@ -62,7 +68,35 @@ def read_published_wave(database: Path, wave: str) -> PublishedWave:
             ).df()
             for table in TABLES
         }
+        waves = _waves_up_to(connection, wave)
+        frames["share_trends"] = _by_level(connection, "trends", waves)
+        frames["response_trends"] = _by_level(connection, "response_trends", [wave])
     if frames["national_response"].empty:
         raise ValueError(f"wave {wave} is not in the publication {database}")
     frames["questionnaire_items"] = frames["questionnaire_items"].set_index("variable")
-    return PublishedWave(wave=wave, **frames)
+    return PublishedWave(wave=wave, waves_so_far=tuple(reversed(waves)), **frames)
+
+
+LEVEL_KEYS = {"cluster": "cluster_id, specialty_code", "specialty": "null, specialty_code", "national": "null, null"}
+
+
+def _waves_up_to(connection: duckdb.DuckDBPyConnection, wave: str) -> list[str]:
+    """The wave and those before it, each the previous wave of the one after: what a trend chart of it may show.
+    Later waves are left out, so a wave's reports read the same rows however many waves follow."""
+    previous = dict(connection.execute("select wave, previous_wave from marts.national_response_trends").fetchall())
+    waves = [wave]
+    while waves[-1] in previous and previous[waves[-1]] not in waves:
+        waves.append(previous[waves[-1]])
+    return waves
+
+
+def _by_level(connection: duckdb.DuckDBPyConnection, kind: str, waves: list[str]) -> pd.DataFrame:
+    """The cluster, specialty and national trend tables of a kind as one frame, with the level and unit keys."""
+    value = "share_positive" if kind == "trends" else "response_rate"
+    variable = "variable, previous_variable," if kind == "trends" else ""
+    query = " union all ".join(
+        f"select '{level}' as level, {keys}, wave, previous_wave, {variable} {value}, previous_{value}, "
+        f"change_direction from marts.{level}_{kind} where list_contains($waves, wave)"
+        for level, keys in LEVEL_KEYS.items()
+    )
+    return connection.execute(f"{query} order by all", {"waves": waves}).df()

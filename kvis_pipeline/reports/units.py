@@ -1,6 +1,6 @@
 """A reporting unit (a cluster, a specialty or the nation) and its published results, in one shape for all three."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -15,6 +15,9 @@ class Unit:
     name: str
     results: pd.DataFrame  # indexed by variable: n_valid, share_positive, suppressed, vs_national, ...
     distribution: pd.DataFrame  # variable, code, label, is_dont_know, n, share, suppressed
+    # the unit's share trends up to the report's wave, and its response-rate trend in it (see PublishedWave)
+    share_trends: pd.DataFrame = field(default_factory=pd.DataFrame)
+    response_trend: pd.Series | None = None
 
     def share(self, variable: str) -> float | None:
         """The positive share, or None where it is suppressed (or the item was not asked)."""
@@ -38,21 +41,35 @@ class Unit:
 
 
 def nation(data: PublishedWave) -> Unit:
-    return Unit(NATION, data.national_results.set_index("variable"), data.national_distribution)
+    return Unit(
+        NATION,
+        data.national_results.set_index("variable"),
+        data.national_distribution,
+        *_trends(data, "national", lambda frame: frame["level"] == "national"),
+    )
 
 
 def specialty(data: PublishedWave, specialty_code: int) -> Unit:
     name = data.specialty_response.set_index("specialty_code").at[specialty_code, "specialty_name"]
     results = data.specialty_results[data.specialty_results["specialty_code"] == specialty_code]
     distribution = data.specialty_distribution[data.specialty_distribution["specialty_code"] == specialty_code]
-    return Unit(name, results.set_index("variable"), distribution)
+    trends = _trends(data, "specialty", lambda frame: frame["specialty_code"] == specialty_code)
+    return Unit(name, results.set_index("variable"), distribution, *trends)
 
 
 def cluster(data: PublishedWave, cluster_id: int) -> Unit:
     name = data.cluster_response.set_index("cluster_id").at[cluster_id, "cluster_name"]
     results = data.cluster_results[data.cluster_results["cluster_id"] == cluster_id]
     distribution = data.cluster_distribution[data.cluster_distribution["cluster_id"] == cluster_id]
-    return Unit(name, results.set_index("variable"), distribution)
+    trends = _trends(data, "cluster", lambda frame: frame["cluster_id"] == cluster_id)
+    return Unit(name, results.set_index("variable"), distribution, *trends)
+
+
+def _trends(data: PublishedWave, level: str, is_unit) -> tuple[pd.DataFrame, pd.Series | None]:
+    shares = data.share_trends[data.share_trends["level"] == level]
+    rates = data.response_trends[data.response_trends["level"] == level]
+    rates = rates[is_unit(rates)]
+    return shares[is_unit(shares)], (rates.iloc[0] if len(rates) else None)
 
 
 def item_label(data: PublishedWave, variable: str) -> str:

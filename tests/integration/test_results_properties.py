@@ -1,5 +1,6 @@
-"""Property tests: on small random waves, every published count, share, interval, comparison and suppression
-flag of the dbt marts equals an independent computation in plain Python from the data contract's definitions."""
+"""Property tests: on small random pairs of waves, every published count, share, interval, comparison, suppression
+flag and trend row of the dbt marts equals an independent computation in plain Python from the data contract's
+definitions: which trend rows exist, every number and every direction."""
 
 import math
 import tempfile
@@ -11,11 +12,11 @@ import pandas as pd
 from helpers import dbt_build_by_hand
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from statistics_oracle import direction, newcombe, wilson
 
 from kvis_pipeline.warehouse.store import connect, replace_wave
 from kvis_pipeline.warehouse.suppression import suppression_pattern
 
-Z = 1.959964
 SMALL_GROUP = 10  # KVIS_SMALL_GROUP's default, which the dbt build here uses
 DEGREE = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad", "Slet ikke"]
 
@@ -69,7 +70,7 @@ def waves(draw, name: str) -> dict:
     return {"items": items, "clusters": clusters, "respondents": respondents, "answers": answers}
 
 
-def load_wave(con: duckdb.DuckDBPyConnection, wave: str, data: dict) -> None:
+def load_wave(con: duckdb.DuckDBPyConnection, wave: str, data: dict, started: str | None = None) -> None:
     items, clusters, respondents = data["items"], data["clusters"], data["respondents"]
     structure = [{"variable": "klynge", "question_name": "klynge", "question_type": "Closed", "sub_type": "Single"}]
     structure += [
@@ -114,10 +115,20 @@ def load_wave(con: duckdb.DuckDBPyConnection, wave: str, data: dict) -> None:
                         "speciale": r["speciale_kode"],
                         "region": 1,
                         "statoverall": r["statoverall"],
+                        "starttime": pd.Timestamp(started) if started else pd.NaT,
                     }
                     for n, r in enumerate(respondents)
                 ],
-                columns=["respondent_key", "source_file", "source_row", "klynge", "speciale", "region", "statoverall"],
+                columns=[
+                    "respondent_key",
+                    "source_file",
+                    "source_row",
+                    "klynge",
+                    "speciale",
+                    "region",
+                    "statoverall",
+                    "starttime",
+                ],
             ),
             "raw.survey_answers": pd.DataFrame(data["answers"], columns=["respondent_key", "variable", "code"]),
             "raw.load_summary": pd.DataFrame(
@@ -137,12 +148,6 @@ def load_wave(con: duckdb.DuckDBPyConnection, wave: str, data: dict) -> None:
 
 
 # The independent computation, straight from the data contract's definitions.
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    p = k / n
-    centre, half = p + Z * Z / (2 * n), Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
-    return round((centre - half) / (1 + Z * Z / n), 12), round((centre + half) / (1 + Z * Z / n), 12)
 
 
 def cell(answers: list[int], item: Item, reason: str | None) -> dict:
@@ -341,16 +346,117 @@ def build_marts(warehouse: Path, target: Path, min_cell: int) -> None:
     dbt_build_by_hand(warehouse, target, {"min_cell": min_cell})
 
 
+def expected_trends(waves: dict[str, dict], marts: dict[str, dict]) -> dict[str, dict]:
+    """Trend rows between the later and the earlier wave: comparable items (same variable, texts and scale) whose
+    cell is published in both waves, for units in both waves with the same keys; response rates likewise."""
+    (earlier, before), (later, after) = waves.items()
+    scale = {
+        wave: {i.variable: (sorted(i.labels.items()), i.dont_know, i.positive, i.multiple) for i in data["items"]}
+        for wave, data in waves.items()
+    }
+    comparable = [v for v in scale[later] if scale[earlier].get(v) == scale[later][v]]
+    trends: dict[str, dict] = {f"{level}_trends": {} for level in ("cluster", "specialty", "national")}
+    trends |= {f"{level}_response_trends": {} for level in ("cluster", "specialty", "national")}
+
+    def units(wave: str, level: str) -> dict:
+        if level == "cluster":
+            return {c["klynge_id"]: c["speciale_kode"] for c in waves[wave]["clusters"]}
+        if level == "specialty":
+            return {c["speciale_kode"]: None for c in waves[wave]["clusters"]}
+        return {None: None}
+
+    def add(table: str, key: tuple, values: dict, k1: int, n1: int, k0: int, n0: int) -> None:
+        change, low, high = newcombe(k1, n1, k0, n0)
+        trends[table][key] = values | {
+            "change": change,
+            "change_ci_low": low,
+            "change_ci_high": high,
+            "change_direction": direction(low, high),
+        }
+
+    for level in ("cluster", "specialty", "national"):
+        now, then = units(later, level), units(earlier, level)
+        for unit in (u for u in now if u in then and now[u] == then[u]):
+            for variable in comparable:
+                cell, previous = (marts[f"{level}_results"][(w, unit, variable)] for w in (later, earlier))
+                if cell["suppressed"] or previous["suppressed"]:
+                    continue
+                add(
+                    f"{level}_trends",
+                    (later, earlier, unit, variable),
+                    {"share_positive": cell["share_positive"], "previous_share_positive": previous["share_positive"]},
+                    cell["n_positive"],
+                    cell["n_valid"],
+                    previous["n_positive"],
+                    previous["n_valid"],
+                )
+            counts = {}
+            for wave in (later, earlier):
+                clusters = [
+                    c
+                    for c in waves[wave]["clusters"]
+                    if level == "national" or (c["klynge_id"] if level == "cluster" else c["speciale_kode"]) == unit
+                ]
+                ids = {c["klynge_id"] for c in clusters}
+                respondents = sum(r["statoverall"] == 4 and r["klynge_id"] in ids for r in waves[wave]["respondents"])
+                counts[wave] = (respondents, sum(c["antal_medlemmer"] for c in clusters))
+            add(
+                f"{level}_response_trends",
+                (later, earlier, unit),
+                {
+                    "response_rate": counts[later][0] / counts[later][1],
+                    "previous_response_rate": counts[earlier][0] / counts[earlier][1],
+                },
+                *counts[later],
+                *counts[earlier],
+            )
+    return trends
+
+
+def published_trends(warehouse: Path) -> dict[str, dict]:
+    unit_key = {"cluster": "cluster_id", "specialty": "specialty_code", "national": None}
+    trends = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for level, key in unit_key.items():
+            for table, item in ((f"{level}_trends", True), (f"{level}_response_trends", False)):
+                frame = con.execute(f"SELECT * FROM marts.{table}").df().astype(object)
+                frame = frame.where(frame.notna(), None)
+                trends[table] = {
+                    (r["wave"], r["previous_wave"], r[key] if key else None, *([r["variable"]] if item else [])): r
+                    for r in frame.to_dict("records")
+                }
+    return trends
+
+
+def published_questionnaire_changes(warehouse: Path) -> set[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return set(
+            con.execute("SELECT wave, previous_wave, variable, change FROM marts.questionnaire_changes").fetchall()
+        )
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(first=waves("2025"), second=waves("2026"), min_cell=st.integers(1, 6))
-def test_marts_equal_an_independent_computation(first, second, min_cell):
+@given(first=waves("2025"), second=waves("2026"), min_cell=st.integers(1, 6), fieldwork_reversed=st.booleans())
+def test_marts_equal_an_independent_computation(first, second, min_cell, fieldwork_reversed):
+    # waves follow each other in fieldwork order, whatever their names: here 2026's fieldwork may come first
+    started = {"2025": "2025-09-01 08:00", "2026": "2024-09-01 08:00" if fieldwork_reversed else "2026-09-01 08:00"}
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = Path(tmp) / "kvis.duckdb"
         with connect(warehouse) as con:
-            load_wave(con, "2025", first)
-            load_wave(con, "2026", second)
+            load_wave(con, "2025", first, started["2025"])
+            load_wave(con, "2026", second, started["2026"])
         build_marts(warehouse, Path(tmp) / "target", min_cell)
         expected = expected_marts("2025", first, min_cell)
         for table, rows in expected_marts("2026", second, min_cell).items():
             expected[table] |= rows
         assert_same(expected, published_marts(warehouse))
+        in_order = {"2026": second, "2025": first} if fieldwork_reversed else {"2025": first, "2026": second}
+        trends = expected_trends(in_order, expected)
+        assert_same(trends, published_trends(warehouse))
+        (earlier, before), (later, after) = in_order.items()
+        rescaled = {
+            (later, earlier, i.variable, "rescaled")
+            for i, j in zip(after["items"], before["items"])
+            if (sorted(i.labels.items()), i.dont_know) != (sorted(j.labels.items()), j.dont_know)
+        }
+        assert published_questionnaire_changes(warehouse) == rescaled
