@@ -60,7 +60,8 @@ def _waves_compared_with(settings: Settings, wave: str) -> list[str]:
         return []
     with duckdb.connect(str(database), read_only=True) as con:
         has_trends = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = 'national_response_trends'"
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?",
+            ["national_response_trends"],
         ).fetchone()[0]
         if not has_trends:
             return []

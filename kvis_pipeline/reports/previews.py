@@ -15,11 +15,13 @@ def page_png(pdf: Path, page: int, target: Path, scale: float = 1.4) -> Path:
 def main(publish_dir: Path = Path("data/published"), docs: Path = Path("docs")) -> None:
     reports = publish_dir / "reports"
     docs.mkdir(exist_ok=True)
-    sheet = sorted((reports / "faktaark").glob("*/psykiatri.pdf"))[-1]
+    sheets = sorted((reports / "faktaark").glob("*/psykiatri.pdf"))  # the first wave's, and a later one's trends
     package = sorted((reports / "klynger").glob("*/*.pdf"))[0]
-    print(page_png(sheet, 0, docs / "faktaark-psykiatri-side-1.png"))
-    print(page_png(sheet, 1, docs / "faktaark-psykiatri-side-2.png"))
+    print(page_png(sheets[0], 0, docs / "faktaark-psykiatri-side-1.png"))
+    print(page_png(sheets[0], 1, docs / "faktaark-psykiatri-side-2.png"))
     print(page_png(package, 0, docs / "klyngepakke-side-1.png"))
+    if len(sheets) > 1:
+        print(page_png(sheets[-1], 1, docs / "faktaark-psykiatri-udvikling.png"))
 
 
 if __name__ == "__main__":

@@ -53,8 +53,8 @@ matched as (
             when c.is_declared then 'mapped'
             when
                 c.item_type <> o.item_type
-                or c.answer_scale is distinct from o.answer_scale
-                or c.positive_label is distinct from o.positive_label
+                or coalesce(c.answer_scale, '') <> coalesce(o.answer_scale, '')
+                or coalesce(c.positive_label, '') <> coalesce(o.positive_label, '')
                 then 'rescaled'
             when c.question_text <> o.question_text or c.item_text <> o.item_text then 'reworded'
             else 'unchanged'

@@ -1,8 +1,8 @@
 -- A declaration in seeds/item_equivalence.csv for a loaded wave must name that wave's previous wave and items that
 -- exist in both waves; otherwise it would silently compare nothing.
 with declared as (
-    select * from {{ ref('item_equivalence') }}
-    where wave in (select wave from {{ ref('int_wave_sequence') }})
+    select e.* from {{ ref('item_equivalence') }} as e
+    where e.wave in (select s.wave from {{ ref('int_wave_sequence') }} as s)
 )
 
 select
