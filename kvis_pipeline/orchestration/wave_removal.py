@@ -9,7 +9,14 @@ import duckdb
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.orchestration.run_lock import acquire_run_lock
 from kvis_pipeline.orchestration.run_state import RunState
-from kvis_pipeline.publish.publication import DATABASE_NAME, read_record, record_checks, stage_publication, swap_in
+from kvis_pipeline.publish.publication import (
+    DATABASE_NAME,
+    read_record,
+    record_checks,
+    stage_publication,
+    stage_workbook,
+    swap_in,
+)
 from kvis_pipeline.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, reports_dir
 from kvis_pipeline.warehouse.rollback import delete_waves
 from kvis_pipeline.warehouse.store import connect
@@ -34,6 +41,7 @@ def remove_wave(settings: Settings, wave: str) -> Removal:
             # made from the current publication, not the warehouse, so it works even when the warehouse was lost;
             # leaving a whole wave out cannot break an expectation that held for the rows that remain
             staged = stage_publication(settings.publish_dir / DATABASE_NAME, settings.publish_dir, without_waves=[wave])
+            stage_workbook(staged)
             record_checks(staged.database, json.loads(json.dumps(record.get("checks", {}))))
             swap_in(staged, settings.publish_dir)
             for family in (FACT_SHEETS, CLUSTER_PACKAGES):

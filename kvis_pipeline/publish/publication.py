@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from kvis_pipeline.core.atomic import write_atomically
+from kvis_pipeline.publish.workbook import WORKBOOK_NAME, write_workbook
 
 PUBLISHED_SCHEMA = "marts"
 DATABASE_NAME = "kvis.duckdb"
@@ -38,7 +39,14 @@ class Publication:
 
 def publish_marts(warehouse: Path, publish_dir: Path) -> Publication:
     """Stage and swap in one go (Dagster validates the staged publication in between)."""
-    return swap_in(stage_publication(warehouse, publish_dir), publish_dir)
+    staged = stage_publication(warehouse, publish_dir)
+    stage_workbook(staged)
+    return swap_in(staged, publish_dir)
+
+
+def stage_workbook(staged: Publication) -> Path:
+    """kvis.xlsx of a staged publication, beside its database; swapped in with it."""
+    return write_workbook(staged.database, staged.database.parent / WORKBOOK_NAME)
 
 
 def stage_publication(
@@ -82,6 +90,8 @@ def swap_in(staged: Publication, publish_dir: Path) -> Publication:
     record = _publication_record(staged)
     os.replace(staged.database, publish_dir / DATABASE_NAME)
     _swap_parquet_link(publish_dir, staged.parquet_dir)
+    if (staged.database.parent / WORKBOOK_NAME).exists():
+        os.replace(staged.database.parent / WORKBOOK_NAME, publish_dir / WORKBOOK_NAME)
     write_atomically(publish_dir / RECORD, json.dumps(record, indent=2, ensure_ascii=False))
     shutil.rmtree(staged.database.parent, ignore_errors=True)
     _remove_leftovers(publish_dir)
@@ -180,9 +190,12 @@ def _swap_parquet_link(publish_dir: Path, new_parquet: Path) -> None:
 
 
 def _remove_leftovers(publish_dir: Path) -> None:
-    """Drop staged files of runs that stopped (crashed, or failed their checks) and superseded Parquet versions.
+    """Drop staged files of runs that stopped (crashed, or failed their checks) and superseded Parquet versions but
+    the latest one.
 
-    Readers that already opened an old file keep it: on POSIX an open file outlives its directory entry.
+    Readers that already opened an old file keep it: on POSIX an open file outlives its directory entry. The version
+    just superseded stays until the next publication, for a reader that followed the link a moment before the swap
+    and opens its files a moment after.
     """
     link = publish_dir / PARQUET_LINK
     current = link.resolve() if link.is_symlink() else None
@@ -191,6 +204,8 @@ def _remove_leftovers(publish_dir: Path) -> None:
         leftover.unlink(missing_ok=True)
     versions = publish_dir / PARQUET_VERSIONS
     if versions.is_dir():
-        for version in versions.iterdir():
-            if version.resolve() != current:
-                shutil.rmtree(version, ignore_errors=True)
+        superseded = sorted(
+            (v for v in versions.iterdir() if v.resolve() != current), key=lambda v: v.stat().st_mtime, reverse=True
+        )
+        for version in superseded[1:]:
+            shutil.rmtree(version, ignore_errors=True)

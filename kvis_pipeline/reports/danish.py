@@ -5,11 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from kvis_pipeline.publish.labels import DISCREET, HIDDEN_TEXT
+
 LOCALE = "da_DK"
-SUPPRESSED = "for få svar"
-DISCREET = "udeladt af hensyn til diskretion"
-# what a hidden cell reads, by the reason the publication gives (marts' `suppression`)
-HIDDEN_TEXT = {"too_few_answers": SUPPRESSED, "small_group": DISCREET, "complementary": DISCREET}
 
 
 def hidden_text(reason: str | None) -> str:

@@ -130,7 +130,7 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
     )
     by_cluster = data.cluster_results[
         (data.cluster_results["specialty_code"] == specialty_code) & (data.cluster_results["variable"] == MAIN_QUESTION)
-    ].merge(data.cluster_response[["cluster_id", "cluster_name"]], on="cluster_id")
+    ]
     by_cluster = by_cluster.sort_values(["suppressed", "share_positive"], ascending=[True, False])
     bars = pd.DataFrame(
         {

@@ -1,5 +1,6 @@
 """`kvis run` on the reference wave publishes the marts, and only they, with the fact sheet's figures."""
 
+import datetime
 import shutil
 import subprocess
 import sys
@@ -190,6 +191,7 @@ def test_readers_of_the_old_publication_are_not_blocked_nor_shown_a_mix(publishe
     assert sorted(p.name for p in publish_dir.iterdir()) == [
         ".parquet-versions",
         "kvis.duckdb",
+        "kvis.xlsx",
         "parquet",
         "publication.json",
     ]
@@ -210,6 +212,7 @@ def test_a_failed_publication_leaves_the_previous_one_untouched(published, tmp_p
     assert sorted(p.name for p in publish_dir.iterdir()) == [
         ".parquet-versions",
         "kvis.duckdb",
+        "kvis.xlsx",
         "parquet",
         "publication.json",
     ]
@@ -220,9 +223,9 @@ def test_the_readme_queries_for_analysts_answer_from_the_published_database(publ
     readme = (REPO / "README.md").read_text()
     block = readme.split("```sql\n", 1)[1].split("```", 1)[0]
     statements = [s for s in block.split(";") if s.strip()]
-    assert len(statements) == 3
+    assert len(statements) == 4
     db = published / "published" / "kvis.duckdb"
-    overview, answers, elements = (query(db, statement) for statement in statements)
+    overview, answers, elements, chart = (query(db, statement) for statement in statements)
     assert overview == [("Psykiatri", 100, 66.2, 64.0, 36.0, 90.0, 65.7)]
     assert [(label, pct) for label, _, pct in answers][:3] == [
         ("I meget høj grad", 23.0),
@@ -230,6 +233,8 @@ def test_the_readme_queries_for_analysts_answer_from_the_published_database(publ
         ("I nogen grad", 26.0),
     ]
     assert len(elements) == 7 and elements[0][0] == "Erfaringsudveksling med kolleger"
+    assert (1, "2025", datetime.date(2025, 9, 1), "Psykiatri", 64.0) in chart
+    assert {row[0] for row in chart} == {1} and len(chart) == len({row[3] for row in chart}) > 10
 
 
 def test_great_expectations_pass_on_the_publication_and_catch_what_is_wrong(published, tmp_path):

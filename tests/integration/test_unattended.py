@@ -103,7 +103,7 @@ def test_a_run_killed_at_any_point_leaves_the_publication_whole_and_the_next_run
     assert len(warehouse["raw.survey_respondents"]) == 984
     assert not any(frame.duplicated().any() for frame in warehouse.values())
     leftovers = sorted(p.name for p in site.settings.publish_dir.iterdir())
-    assert leftovers == [".parquet-versions", "data_docs", "kvis.duckdb", "parquet", "publication.json"]
+    assert leftovers == [".parquet-versions", "data_docs", "kvis.duckdb", "kvis.xlsx", "parquet", "publication.json"]
 
 
 READER = textwrap.dedent("""

@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ refresh_wave_order() }}") }}
 with final as (
     select
         wave,
@@ -15,4 +16,4 @@ with final as (
     where level = 'cluster'
 )
 
-select * from final {{ selected_wave_filter() }}
+{{ described('cluster') }}

@@ -1,11 +1,9 @@
+{{ config(post_hook="{{ refresh_wave_order() }}") }}
 with final as (
     select
         r.wave,
         r.cluster_id,
-        r.cluster_name,
         r.specialty_code,
-        r.specialty_name,
-        r.region,
         r.members,
         c.invited,
         c.respondents,
@@ -15,4 +13,4 @@ with final as (
     inner join {{ ref('int_cluster_response_counts') }} as c using (wave, cluster_id)
 )
 
-select * from final {{ selected_wave_filter() }}
+{{ described('cluster', has_item=false) }}

@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ refresh_wave_order() }}") }}
 with clusters as (
     select * from {{ ref('int_item_statistics') }}
     where level = 'cluster'
@@ -43,5 +44,4 @@ final as (
     inner join nation as n using (wave, variable)
 )
 
-select * from final
-{{ selected_wave_filter() }}
+{{ described('cluster') }}

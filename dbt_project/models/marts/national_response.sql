@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ refresh_wave_order() }}") }}
 with final as (
     select
         wave,
@@ -8,4 +9,4 @@ with final as (
     group by wave
 )
 
-select * from final {{ selected_wave_filter() }}
+{{ described('national', has_item=false) }}

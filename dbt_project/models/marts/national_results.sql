@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ refresh_wave_order() }}") }}
 with final as (
     select
         wave,
@@ -14,4 +15,4 @@ with final as (
     where level = 'national'
 )
 
-select * from final {{ selected_wave_filter() }}
+{{ described('national') }}

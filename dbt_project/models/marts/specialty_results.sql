@@ -1,3 +1,4 @@
+{{ config(post_hook="{{ refresh_wave_order() }}") }}
 with specialties as (
     select * from {{ ref('int_item_statistics') }}
     where level = 'specialty'
@@ -48,5 +49,4 @@ final as (
     left join published_clusters as p using (wave, specialty_code, variable)
 )
 
-select * from final
-{{ selected_wave_filter() }}
+{{ described('specialty') }}

@@ -1,5 +1,8 @@
 """The publication asset: stage the marts, run the blocking GX check, swap them in."""
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import dagster as dg
 
 from kvis_pipeline.core.stage_timings import timed
@@ -7,7 +10,13 @@ from kvis_pipeline.orchestration.defs.publication.checks import great_expectatio
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.defs.transformation.assets import dbt_models
 from kvis_pipeline.orchestration.partitions import wave_partitions
-from kvis_pipeline.publish.publication import PUBLISHED_SCHEMA, stage_publication, staged_publication, swap_in
+from kvis_pipeline.publish.publication import (
+    PUBLISHED_SCHEMA,
+    stage_publication,
+    stage_workbook,
+    staged_publication,
+    swap_in,
+)
 
 MART_KEYS = sorted(key for key in dbt_models.keys if key.path[0] == PUBLISHED_SCHEMA)
 STAGED = dg.AssetKey(["published", "staged_marts"])
@@ -38,8 +47,13 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
             "database": dg.MetadataValue.path(str(staged.database)),
         }
     )
-    with timed("checks"):
-        check = great_expectations_check(settings, staged.database, [context.partition_key])
+    # the workbook is written in a process of its own while the checks run: both only read the staged database
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workbook = pool.submit(stage_workbook, staged)
+        with timed("checks"):
+            check = great_expectations_check(settings, staged.database, [context.partition_key])
+        with timed("workbook"):
+            workbook.result()
     yield check
 
 

@@ -1,0 +1,111 @@
+"""kvis.xlsx: the published marts for Excel users, a sheet per mart and a first sheet describing every column.
+
+Written with XlsxWriter from the staged publication database. Every text is written as text: names come from the
+roster and the export, and one beginning with '=', '+', '-' or '@' must never become a formula in Excel.
+"""
+
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from kvis_pipeline.publish.labels import ABOUT_SHEET, HIDDEN_TEXT, SHEET_NAMES
+
+WORKBOOK_NAME = "kvis.xlsx"
+SCHEMA = "marts"
+# columns holding a fraction, shown as a percentage
+FRACTIONS = {
+    "share_positive",
+    "ci_low",
+    "ci_high",
+    "share",
+    "response_rate",
+    "cluster_min",
+    "cluster_max",
+    "previous_share_positive",
+    "previous_response_rate",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+}
+OPTIONS = {
+    "strings_to_formulas": False,  # the injection guard: '=HYPERLINK(...)' stays a text
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "constant_memory": True,  # rows are written in order and flushed, so a large mart never sits in memory
+    "default_date_format": "yyyy-mm-dd",
+}
+
+
+def write_workbook(database: Path, target: Path) -> Path:
+    """Write every mart of the publication `database` to the workbook `target` (a new file)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute("SET enable_progress_bar = false")
+        tables = con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [SCHEMA]
+        ).fetchall()
+        ordered = sorted(tables, key=lambda t: (list(SHEET_NAMES).index(t[0]) if t[0] in SHEET_NAMES else 99, t[0]))
+        workbook = xlsxwriter.Workbook(str(target), OPTIONS)
+        formats = {
+            "header": workbook.add_format({"bold": True, "bg_color": "#EEF4F9", "bottom": 2, "text_wrap": True}),
+            "percent": workbook.add_format({"num_format": "0.0%"}),
+            "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        }
+        _about_sheet(con, workbook, ordered, formats)
+        for table, _ in ordered:
+            _mart_sheet(con, workbook, table, formats)
+        workbook.close()
+    return target
+
+
+def sheet_name(table: str) -> str:
+    return SHEET_NAMES.get(table, table[:31])
+
+
+def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[str, str]], formats: dict) -> None:
+    sheet = workbook.add_worksheet(ABOUT_SHEET)
+    sheet.write_row(0, 0, ["Ark", "Tabel", "Kolonne", "Type", "Beskrivelse"], formats["header"])
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 2, 26)
+    sheet.set_column(3, 3, 10)
+    sheet.set_column(4, 4, 100, formats["wrap"])
+    sheet.freeze_panes(1, 0)
+    row = 1
+    for table, comment in tables:
+        sheet.write_row(row, 0, [sheet_name(table), table, "", "", comment or ""])
+        row += 1
+        columns = con.execute(
+            "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [SCHEMA, table],
+        ).fetchall()
+        for column, data_type, text in columns:
+            sheet.write_row(row, 0, [sheet_name(table), table, column, data_type, text or ""])
+            row += 1
+    sheet.write_row(
+        row + 1,
+        0,
+        ["", "", "suppression", "", "Skjulte celler er tomme; suppression siger hvorfor: " + _reasons()],
+    )
+
+
+def _reasons() -> str:
+    return "; ".join(f"{code} = {text}" for code, text in HIDDEN_TEXT.items())
+
+
+def _mart_sheet(con: duckdb.DuckDBPyConnection, workbook, table: str, formats: dict) -> None:
+    sheet = workbook.add_worksheet(sheet_name(table))
+    relation = con.table(f'{SCHEMA}."{table}"')
+    columns = relation.columns
+    sheet.write_row(0, 0, columns, formats["header"])
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(columns):
+        width = max(10, min(40, len(column) + 2))
+        sheet.set_column(index, index, width, formats["percent"] if column in FRACTIONS else None)
+    result = con.execute(f'SELECT * FROM {SCHEMA}."{table}" ORDER BY ALL')
+    row = 1
+    while batch := result.fetchmany(10_000):
+        for values in batch:
+            sheet.write_row(row, 0, values)  # a NULL is left an empty cell
+            row += 1
+    sheet.autofilter(0, 0, max(row - 1, 1), len(columns) - 1)
