@@ -30,8 +30,10 @@ def two_waves(tmp_path_factory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("two_waves")
     env = reference_site(root)
     write_follow_up_wave(root / "landing" / "2026")
-    result = kvis(env, "run", "--no-reports")
-    assert result.returncode == 0, result.stderr
+    # the later wave first: the earlier one, landing after it, must renumber its wave_order
+    for args in (["--wave", "2026"], []):
+        result = kvis(env, "run", "--no-reports", *args)
+        assert result.returncode == 0, result.stderr
     return root, env
 
 
@@ -133,7 +135,38 @@ def test_declared_rewording_is_compared(two_waves, tmp_path):
     assert len(rows(warehouse, "select * from marts.specialty_trends where variable = 's_7'")) > 0
 
 
+def test_every_mart_names_its_units_items_and_waves(two_waves):
+    """Self-describing marts: names, item text, fieldwork dates and a wave order that follows fieldwork."""
+    root, _ = two_waves
+    published = root / "published" / "kvis.duckdb"
+    expected_waves = {("2025", "2025-09-01", 1), ("2026", "2026-09-01", 2)}
+    roster = {
+        (r["wave"], r["cluster_id"]): r
+        for r in rows(
+            published, "select wave, cluster_id, cluster_name, specialty_name, region from marts.cluster_response"
+        )
+    }
+    for level in ("cluster", "specialty", "national"):
+        for kind in ("response", "results", "distribution"):
+            table = f"marts.{level}_{kind}"
+            waves = rows(
+                published, f"select distinct wave, strftime(wave_start, '%Y-%m-%d') as s, wave_order from {table}"
+            )
+            assert {(w["wave"], w["s"], w["wave_order"]) for w in waves} == expected_waves, table
+            if kind != "response":
+                missing = rows(published, f"select count(*) as n from {table} where item_text is null")
+                assert missing == [{"n": 0}], table
+            if level == "cluster" and kind != "response":
+                for r in rows(
+                    published, f"select distinct wave, cluster_id, cluster_name, specialty_name, region from {table}"
+                ):
+                    assert r == roster[(r["wave"], r["cluster_id"])], table
+    (s_3,) = rows(published, "select item_text from marts.national_results where wave = '2025' and variable = 's_3'")
+    assert s_3["item_text"].startswith("I hvor høj grad vurderer du, at klyngearbejdet")
+
+
 def test_removing_the_earlier_wave_takes_its_trends_along(two_waves):
+    """Last in this module: it changes the publication the others read."""
     root, env = two_waves
     result = kvis(env, "remove-wave", "2025")
     assert result.returncode == 0, result.stderr

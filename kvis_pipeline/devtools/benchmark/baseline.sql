@@ -56,6 +56,17 @@ SELECT row_number() OVER () AS respondent, klynge::INTEGER AS cluster_id,
        COLUMNS('^s_[0-9]')
 FROM src_dataset;
 
+-- The wave's fieldwork dates; a benchmark has one wave, first in order.
+CREATE TEMP TABLE fieldwork AS
+SELECT min(try_cast(nullif(starttime, '') AS TIMESTAMP))::DATE AS wave_start,
+       coalesce(max(try_cast(nullif(closetime, '') AS TIMESTAMP)),
+                max(try_cast(nullif(starttime, '') AS TIMESTAMP)))::DATE AS wave_end,
+       1 AS wave_order
+FROM src_dataset;
+
+CREATE TEMP TABLE specialties AS
+SELECT specialty_code, min(specialty_name) AS specialty_name FROM roster GROUP BY specialty_code;
+
 -- Completed respondents' answers to the items, counted per cluster and code.
 CREATE TEMP TABLE code_counts AS
 WITH answers AS (
@@ -122,18 +133,35 @@ SELECT
         / (1 + 1.959964::DOUBLE ^ 2 / v), 12) END AS ci_high
 FROM published;
 
+CREATE TABLE marts.questionnaire_items AS
+SELECT getvariable('wave') AS wave, i.variable, s.question_name, s.position AS variable_position,
+       CASE WHEN i.is_multiple_choice THEN 'multiple' ELSE 'single' END AS item_type,
+       s.question_text,
+       CASE WHEN i.is_multiple_choice THEN trim(s.choice_text)
+            WHEN s.question_text LIKE '% - %' THEN trim(regexp_extract(s.question_text, ' - ([^-]*)$', 1))
+            ELSE s.question_text END AS item_text,
+       (SELECT string_agg(l.code || ' ' || l.label, '; ' ORDER BY l.code) FROM labels AS l
+        WHERE l.variable = i.variable) AS answer_scale,
+       (SELECT string_agg(l.label, ' + ' ORDER BY l.code) FROM labels AS l
+        WHERE l.variable = i.variable AND list_contains(i.positive_codes, l.code)) AS positive_label
+FROM items AS i JOIN structure AS s USING (variable);
+
 CREATE MACRO compare_with(lo, hi, reference) AS
     CASE WHEN lo IS NULL OR reference IS NULL THEN NULL WHEN lo > reference THEN 'above'
          WHEN hi < reference THEN 'below' ELSE 'not_different' END;
 
 CREATE TABLE marts.cluster_results AS
-SELECT getvariable('wave') AS wave, c.cluster_id, c.specialty_code, c.variable, c.n_valid, c.n_dont_know,
+SELECT getvariable('wave') AS wave, f.*, c.cluster_id, r.cluster_name, c.specialty_code, r.specialty_name, r.region,
+       c.variable, q.item_text, c.n_valid, c.n_dont_know,
        c.n_positive, c.share_positive, c.ci_low, c.ci_high, c.suppressed, c.suppression,
        compare_with(c.ci_low, c.ci_high, s.share_positive) AS vs_specialty,
        compare_with(c.ci_low, c.ci_high, n.share_positive) AS vs_national
 FROM item_statistics AS c
 JOIN item_statistics AS s ON s.level = 'specialty' AND s.specialty_code = c.specialty_code AND s.variable = c.variable
 JOIN item_statistics AS n ON n.level = 'national' AND n.variable = c.variable
+JOIN roster AS r ON r.cluster_id = c.cluster_id
+JOIN marts.questionnaire_items AS q ON q.variable = c.variable
+CROSS JOIN fieldwork AS f
 WHERE c.level = 'cluster';
 
 CREATE TABLE marts.specialty_results AS
@@ -142,18 +170,25 @@ WITH spread AS (
            max(share_positive) AS cluster_max
     FROM item_statistics WHERE level = 'cluster' AND NOT suppressed GROUP BY ALL
 )
-SELECT getvariable('wave') AS wave, s.specialty_code, s.variable, s.n_valid, s.n_dont_know, s.n_positive,
+SELECT getvariable('wave') AS wave, f.*, s.specialty_code, u.specialty_name, s.variable, q.item_text, s.n_valid,
+       s.n_dont_know, s.n_positive,
        s.share_positive, s.ci_low, s.ci_high, s.suppressed, s.suppression, coalesce(p.clusters_published, 0) AS clusters_published,
        p.cluster_min, p.cluster_max, compare_with(s.ci_low, s.ci_high, n.share_positive) AS vs_national
 FROM item_statistics AS s
 JOIN item_statistics AS n ON n.level = 'national' AND n.variable = s.variable
 LEFT JOIN spread AS p ON p.specialty_code = s.specialty_code AND p.variable = s.variable
+JOIN specialties AS u ON u.specialty_code = s.specialty_code
+JOIN marts.questionnaire_items AS q ON q.variable = s.variable
+CROSS JOIN fieldwork AS f
 WHERE s.level = 'specialty';
 
 CREATE TABLE marts.national_results AS
-SELECT getvariable('wave') AS wave, variable, n_valid, n_dont_know, n_positive, share_positive, ci_low, ci_high,
-       suppressed, suppression
-FROM item_statistics WHERE level = 'national';
+SELECT getvariable('wave') AS wave, f.*, n.variable, q.item_text, n.n_valid, n.n_dont_know, n.n_positive,
+       n.share_positive, n.ci_low, n.ci_high, n.suppressed, n.suppression
+FROM item_statistics AS n
+JOIN marts.questionnaire_items AS q ON q.variable = n.variable
+CROSS JOIN fieldwork AS f
+WHERE n.level = 'national';
 
 CREATE TEMP TABLE distribution AS
 WITH counts AS (
@@ -181,16 +216,30 @@ SELECT level, specialty_code, cluster_id, variable, code, label, is_dont_know,
 FROM valid;
 
 CREATE TABLE marts.cluster_distribution AS
-SELECT getvariable('wave') AS wave, cluster_id, specialty_code, variable, code, label, is_dont_know, n, share, suppressed, suppression
-FROM distribution WHERE level = 'cluster';
+SELECT getvariable('wave') AS wave, f.*, d.cluster_id, r.cluster_name, d.specialty_code, r.specialty_name, r.region,
+       d.variable, q.item_text, d.code, d.label, d.is_dont_know, d.n, d.share, d.suppressed, d.suppression
+FROM distribution AS d
+JOIN roster AS r ON r.cluster_id = d.cluster_id
+JOIN marts.questionnaire_items AS q ON q.variable = d.variable
+CROSS JOIN fieldwork AS f
+WHERE d.level = 'cluster';
 
 CREATE TABLE marts.specialty_distribution AS
-SELECT getvariable('wave') AS wave, specialty_code, variable, code, label, is_dont_know, n, share, suppressed, suppression
-FROM distribution WHERE level = 'specialty';
+SELECT getvariable('wave') AS wave, f.*, d.specialty_code, u.specialty_name, d.variable, q.item_text, d.code,
+       d.label, d.is_dont_know, d.n, d.share, d.suppressed, d.suppression
+FROM distribution AS d
+JOIN specialties AS u ON u.specialty_code = d.specialty_code
+JOIN marts.questionnaire_items AS q ON q.variable = d.variable
+CROSS JOIN fieldwork AS f
+WHERE d.level = 'specialty';
 
 CREATE TABLE marts.national_distribution AS
-SELECT getvariable('wave') AS wave, variable, code, label, is_dont_know, n, share, suppressed, suppression
-FROM distribution WHERE level = 'national';
+SELECT getvariable('wave') AS wave, f.*, d.variable, q.item_text, d.code, d.label, d.is_dont_know, d.n, d.share,
+       d.suppressed, d.suppression
+FROM distribution AS d
+JOIN marts.questionnaire_items AS q ON q.variable = d.variable
+CROSS JOIN fieldwork AS f
+WHERE d.level = 'national';
 
 CREATE TABLE marts.cluster_response AS
 WITH counts AS (
@@ -199,33 +248,24 @@ WITH counts AS (
            count(*) FILTER (WHERE status_code = getvariable('status_partial')) AS partial
     FROM respondents GROUP BY cluster_id
 )
-SELECT getvariable('wave') AS wave, r.cluster_id, r.cluster_name, r.specialty_code, r.specialty_name, r.region,
+SELECT getvariable('wave') AS wave, f.*, r.cluster_id, r.cluster_name, r.specialty_code, r.specialty_name, r.region,
        r.members, coalesce(c.invited, 0) AS invited, coalesce(c.respondents, 0) AS respondents,
        coalesce(c.partial, 0) AS partial, coalesce(c.respondents, 0) / r.members AS response_rate
-FROM roster AS r LEFT JOIN counts AS c USING (cluster_id);
+FROM roster AS r LEFT JOIN counts AS c USING (cluster_id) CROSS JOIN fieldwork AS f;
 
 CREATE TABLE marts.specialty_response AS
-SELECT wave, specialty_code, any_value(specialty_name) AS specialty_name, count(*) AS clusters,
+SELECT wave, any_value(wave_start) AS wave_start, any_value(wave_end) AS wave_end, 1 AS wave_order, specialty_code,
+       min(specialty_name) AS specialty_name, count(*) AS clusters,
        sum(members)::BIGINT AS members, sum(invited)::BIGINT AS invited, sum(respondents)::BIGINT AS respondents,
        sum(partial)::BIGINT AS partial, sum(respondents) / sum(members) AS response_rate
 FROM marts.cluster_response GROUP BY wave, specialty_code;
 
 CREATE TABLE marts.national_response AS
-SELECT wave, count(DISTINCT specialty_code) AS specialties, count(*) AS clusters,
+SELECT wave, any_value(wave_start) AS wave_start, any_value(wave_end) AS wave_end, 1 AS wave_order,
+       count(DISTINCT specialty_code) AS specialties, count(*) AS clusters,
        sum(members)::BIGINT AS members, sum(invited)::BIGINT AS invited, sum(respondents)::BIGINT AS respondents,
        sum(partial)::BIGINT AS partial, sum(respondents) / sum(members) AS response_rate
 FROM marts.cluster_response GROUP BY wave;
-
-CREATE TABLE marts.questionnaire_items AS
-SELECT getvariable('wave') AS wave, i.variable, s.question_name, s.position AS variable_position,
-       CASE WHEN i.is_multiple_choice THEN 'multiple' ELSE 'single' END AS item_type,
-       s.question_text,
-       CASE WHEN i.is_multiple_choice THEN trim(s.choice_text)
-            WHEN s.question_text LIKE '% - %' THEN trim(regexp_extract(s.question_text, ' - ([^-]*)$', 1))
-            ELSE s.question_text END AS item_text,
-       (SELECT string_agg(l.label, ' + ' ORDER BY l.code) FROM labels AS l
-        WHERE l.variable = i.variable AND list_contains(i.positive_codes, l.code)) AS positive_label
-FROM items AS i JOIN structure AS s USING (variable);
 
 CREATE TABLE marts.load_summary AS
 SELECT getvariable('wave') AS wave, getvariable('dataset_file') AS source_file, count(*)::INTEGER AS rows_received,

@@ -52,7 +52,7 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
         workbook = pool.submit(stage_workbook, staged)
         with timed("checks"):
             check = great_expectations_check(settings, staged.database, [context.partition_key])
-        with timed("workbook"):
+        with timed("publish"):
             workbook.result()
     yield check
 
