@@ -131,7 +131,9 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
     by_cluster = data.cluster_results[
         (data.cluster_results["specialty_code"] == specialty_code) & (data.cluster_results["variable"] == MAIN_QUESTION)
     ]
-    by_cluster = by_cluster.sort_values(["suppressed", "share_positive"], ascending=[True, False])
+    by_cluster = by_cluster.sort_values(
+        ["suppressed", "share_positive", "cluster_name"], ascending=[True, False, True], kind="stable"
+    )
     bars = pd.DataFrame(
         {
             "label": by_cluster["cluster_name"],
