@@ -1,13 +1,17 @@
-"""kvis.xlsx: the published marts for Excel users, a sheet per mart and a first sheet describing every column.
+"""kvis.xlsx: the published marts for Excel users, a sheet per mart and a first sheet describing every column in
+Danish (descriptions_da.yml).
 
 Written with XlsxWriter from the staged publication database. Every text is written as text: names come from the
 roster and the export, and one beginning with '=', '+', '-' or '@' must never become a formula in Excel.
 """
 
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 import xlsxwriter
+import yaml
 
 from kvis_pipeline.publish.labels import ABOUT_SHEET, HIDDEN_TEXT, SHEET_NAMES
 
@@ -62,6 +66,20 @@ def sheet_name(table: str) -> str:
     return SHEET_NAMES.get(table, table[:31])
 
 
+@cache
+def danish_descriptions() -> dict:
+    """descriptions_da.yml: 'tables' and 'columns' (a column, or 'table.column' where it means something else)."""
+    return yaml.safe_load((resources.files("kvis_pipeline.publish") / "descriptions_da.yml").read_text("utf-8"))
+
+
+def describe(table: str, column: str | None = None) -> str | None:
+    """The Danish description of a table or of one of its columns, or None if there is none."""
+    descriptions = danish_descriptions()
+    if column is None:
+        return descriptions["tables"].get(table)
+    return descriptions["columns"].get(f"{table}.{column}", descriptions["columns"].get(column))
+
+
 def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[str, str]], formats: dict) -> None:
     sheet = workbook.add_worksheet(ABOUT_SHEET)
     sheet.write_row(0, 0, ["Ark", "Tabel", "Kolonne", "Type", "Beskrivelse"], formats["header"])
@@ -72,7 +90,7 @@ def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[st
     sheet.freeze_panes(1, 0)
     row = 1
     for table, comment in tables:
-        sheet.write_row(row, 0, [sheet_name(table), table, "", "", comment or ""])
+        sheet.write_row(row, 0, [sheet_name(table), table, "", "", describe(table) or comment or ""])
         row += 1
         columns = con.execute(
             "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
@@ -80,17 +98,14 @@ def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[st
             [SCHEMA, table],
         ).fetchall()
         for column, data_type, text in columns:
-            sheet.write_row(row, 0, [sheet_name(table), table, column, data_type, text or ""])
+            sheet.write_row(
+                row, 0, [sheet_name(table), table, column, data_type, describe(table, column) or text or ""]
+            )
             row += 1
+    reasons = "; ".join(f"{code} = {text}" for code, text in HIDDEN_TEXT.items())
     sheet.write_row(
-        row + 1,
-        0,
-        ["", "", "suppression", "", "Skjulte celler er tomme; suppression siger hvorfor: " + _reasons()],
+        row + 1, 0, ["", "", "suppression", "", f"Skjulte celler er tomme; suppression siger hvorfor: {reasons}"]
     )
-
-
-def _reasons() -> str:
-    return "; ".join(f"{code} = {text}" for code, text in HIDDEN_TEXT.items())
 
 
 def _mart_sheet(con: duckdb.DuckDBPyConnection, workbook, table: str, formats: dict) -> None:

