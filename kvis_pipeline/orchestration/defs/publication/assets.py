@@ -17,6 +17,7 @@ from kvis_pipeline.publish.publication import (
     staged_publication,
     swap_in,
 )
+from kvis_pipeline.publish.workbook import WORKBOOK_NAME
 
 MART_KEYS = sorted(key for key in dbt_models.keys if key.path[0] == PUBLISHED_SCHEMA)
 STAGED = dg.AssetKey(["published", "staged_marts"])
@@ -64,8 +65,9 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
     group_name="published",
     kinds={"duckdb", "parquet"},
     description=(
-        "The marts, and only they, in <KVIS_PUBLISH_DIR>/kvis.duckdb (schema marts) and "
-        "<KVIS_PUBLISH_DIR>/parquet/<table>.parquet, swapped in whole. Holds every wave published so far."
+        "The marts, and only they, in <KVIS_PUBLISH_DIR>/kvis.duckdb (schema marts), "
+        "<KVIS_PUBLISH_DIR>/parquet/<table>.parquet and <KVIS_PUBLISH_DIR>/kvis.xlsx, swapped in whole. "
+        "Holds every wave published so far."
     ),
 )
 def published_marts(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg.MaterializeResult:
@@ -77,6 +79,7 @@ def published_marts(context: dg.AssetExecutionContext, kvis: KvisSettings) -> dg
         metadata={
             "database": dg.MetadataValue.path(str(publication.database)),
             "parquet": dg.MetadataValue.path(str(publication.parquet_dir)),
+            "workbook": dg.MetadataValue.path(str(settings.publish_dir / WORKBOOK_NAME)),
             "row_counts": dg.MetadataValue.json(publication.row_counts),
         }
     )
