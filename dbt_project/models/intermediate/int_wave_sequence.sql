@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, built once per build: some 25 models, hooks and tests read it, and as a view each would scan every
+-- respondent again.
 -- Every wave in the warehouse in fieldwork order (its first response; a wave without start times after the dated
 -- ones, then by name), with its fieldwork dates, its place in that order and the wave before it: trends compare
 -- each wave with its previous one, and BI tools put waves on a time axis by wave_order.
