@@ -110,14 +110,13 @@ def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[st
 
 def _mart_sheet(con: duckdb.DuckDBPyConnection, workbook, table: str, formats: dict) -> None:
     sheet = workbook.add_worksheet(sheet_name(table))
-    relation = con.table(f'{SCHEMA}."{table}"')
-    columns = relation.columns
+    result = con.execute(f'SELECT * FROM {SCHEMA}."{table}" ORDER BY ALL')
+    columns = [column for column, *_ in result.description]
     sheet.write_row(0, 0, columns, formats["header"])
     sheet.freeze_panes(1, 0)
     for index, column in enumerate(columns):
         width = max(10, min(40, len(column) + 2))
         sheet.set_column(index, index, width, formats["percent"] if column in FRACTIONS else None)
-    result = con.execute(f'SELECT * FROM {SCHEMA}."{table}" ORDER BY ALL')
     row = 1
     while batch := result.fetchmany(10_000):
         for values in batch:
