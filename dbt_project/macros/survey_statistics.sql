@@ -75,3 +75,45 @@
     case when {{ published }} then answers end as n,
     case when {{ published }} and not is_dont_know then answers::double / {{ n_valid }} end as share
 {%- endmacro %}
+
+{# The probability that a chi-square variable with df degrees of freedom exceeds x: one minus the series of the
+   lower regularized gamma function P(df/2, x/2) (Abramowitz and Stegun 6.5.29), since DuckDB has no chi-square
+   distribution. Beyond df + 2000 the tail is below 1e-200; rounded to 12 decimals as the intervals are. #}
+{% macro chi_square_upper_tail(x, df) -%}
+    (case
+        when {{ x }} is null or {{ df }} is null or {{ df }} < 1 then null
+        when {{ x }} <= 0 then 1.0
+        when {{ x }} > {{ df }} + 2000 then 0.0
+        else greatest(0.0, round(1 - list_sum(list_transform(
+            range(0, ceil({{ x }} / 2 + 12 * sqrt({{ x }} / 2) + 60)::bigint),
+            lambda i: exp(({{ df }} / 2.0 + i) * ln({{ x }} / 2.0) - {{ x }} / 2.0 - lgamma({{ df }} / 2.0 + i + 1))
+        )), 12))
+    end)
+{%- endmacro %}
+
+{# The score test of k successes in n trials against a reference share p0 (the test the Wilson interval inverts):
+   its two-sided p-value, NULL when either side is unpublished or p0 is 0 or 1. #}
+{% macro score_test_p(k, n, p0) -%}
+    (case when {{ n }} > 0 and {{ p0 }} > 0 and {{ p0 }} < 1 then
+        {{ chi_square_upper_tail(
+            '((' ~ k ~ ' - ' ~ n ~ ' * ' ~ p0 ~ ')^2 / (' ~ n ~ ' * ' ~ p0 ~ ' * (1 - ' ~ p0 ~ ')))', 1) }}
+    end)
+{%- endmacro %}
+
+{# Holm's step-down adjustment within one family, given each p-value's size of family m and rank j (1 = smallest):
+   the adjusted p-value is the running maximum over ranks of min(1, (m - j + 1) p). #}
+{% macro holm_adjusted(p, m, j, partition) -%}
+    (case when {{ p }} is not null then round(max(least(1.0, ({{ m }} - {{ j }} + 1) * {{ p }})) over (
+        partition by {{ partition }} order by {{ j }} rows between unbounded preceding and current row
+    ), 12) end)
+{%- endmacro %}
+
+{# above / below / not_different after adjustment: the comparison holds when the adjusted p-value is at most 0.05. #}
+{% macro adjusted_comparison(share, reference_share, adjusted_p) -%}
+    case
+        when {{ adjusted_p }} is null then null
+        when {{ adjusted_p }} > 0.05 then 'not_different'
+        when {{ share }} > {{ reference_share }} then 'above'
+        else 'below'
+    end
+{%- endmacro %}
