@@ -308,9 +308,13 @@ def _report(
     written = []
     if specialties:
         codes = specialty_codes(database, wave, specialties)
-        written += render_family(settings.publish_dir, wave, FACT_SHEETS, settings.min_cell, only=codes).written
+        written += render_family(
+            settings.publish_dir, wave, FACT_SHEETS, settings.min_cell, settings.report_texts_dir, only=codes
+        ).written
     if clusters:
-        written += render_family(settings.publish_dir, wave, CLUSTER_PACKAGES, settings.min_cell, only=clusters).written
+        written += render_family(
+            settings.publish_dir, wave, CLUSTER_PACKAGES, settings.min_cell, settings.report_texts_dir, only=clusters
+        ).written
     for path in written:
         print(path)
     return 0

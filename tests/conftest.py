@@ -10,6 +10,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = FIXTURES / "samples"
 REPO = Path(__file__).parent.parent
 REFERENCE_LANDING = REPO / "data" / "landing" / "2025"
+REPORT_TEXTS = REPO / "data" / "report_texts"
 TEST_KEY = b"test-pseudonym-key-0123456789abcdef"
 SAMPLE_FORMS = {
     "eu": SAMPLES / "eu",
@@ -39,6 +40,7 @@ def reference_site(root: Path) -> dict[str, str]:
         "KVIS_WAREHOUSE": str(root / "warehouse" / "kvis.duckdb"),
         "KVIS_PUBLISH_DIR": str(root / "published"),
         "KVIS_PSEUDONYM_KEY": TEST_KEY.decode(),
+        "KVIS_REPORT_TEXTS": str(REPORT_TEXTS),
         "DAGSTER_HOME": str(root / "dagster_home"),
     }
     env.pop("KVIS_MIN_CELL", None)

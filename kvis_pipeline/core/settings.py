@@ -19,6 +19,7 @@ class Settings:
     warehouse: Path
     publish_dir: Path
     min_cell: int
+    report_texts_dir: Path = Path("data/report_texts").absolute()  # the analysts' texts for the fact sheets
     small_group: int = 10
     max_quarantined_share: float = 0.10
     accepted_waves: frozenset[str] = frozenset()  # waves the operator accepts despite the refusal rules
@@ -43,6 +44,7 @@ class Settings:
             warehouse=Path(env.get("KVIS_WAREHOUSE", "data/warehouse/kvis.duckdb")).absolute(),
             publish_dir=Path(env.get("KVIS_PUBLISH_DIR", "data/published")).absolute(),
             min_cell=int(min_cell),
+            report_texts_dir=Path(env.get("KVIS_REPORT_TEXTS", "data/report_texts")).absolute(),
             small_group=int(small_group),
             max_quarantined_share=max_share,
             accepted_waves=frozenset(w for w in env.get(ACCEPT_VARIABLE, "").split(",") if w),

@@ -43,7 +43,8 @@ class RunState:
     code: str = ""
     publication: str = ""  # the publication version the last run left behind
     waves: dict[str, str] = field(default_factory=dict)  # wave -> fingerprint it was published from
-    reports: dict[str, str] = field(default_factory=dict)  # wave -> publication version its reports were rendered from
+    # wave -> the publication version and the analysts' texts (report_texts_made_from) its reports were rendered from
+    reports: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, settings: Settings) -> "RunState":
@@ -62,7 +63,7 @@ class RunState:
         return [wave for wave in waves if self.waves.get(wave) == wave_fingerprint(settings, wave, key)]
 
     def reports_current(self, settings: Settings, wave: str) -> bool:
-        return self._publication_is_ours(settings) and self.reports.get(wave) == self.publication
+        return self._publication_is_ours(settings) and self.reports.get(wave) == _reports_made_from(settings, wave)
 
     def record_published(self, settings: Settings, waves: list[str], key: bytes) -> None:
         code = code_fingerprint()
@@ -71,11 +72,15 @@ class RunState:
         self.code = code
         self.publication = _current_publication(settings)
         self.waves.update({wave: wave_fingerprint(settings, wave, key) for wave in waves})
-        self.reports = {wave: version for wave, version in self.reports.items() if version == self.publication}
+        self.reports = {
+            wave: made_from
+            for wave, made_from in self.reports.items()
+            if made_from.partition(_SEPARATOR)[0] == self.publication
+        }
         self._save()
 
     def record_reports(self, settings: Settings, waves: list[str]) -> None:
-        self.reports.update({wave: _current_publication(settings) for wave in waves})
+        self.reports.update({wave: _reports_made_from(settings, wave) for wave in waves})
         self._save()
 
     def forget(self, waves: list[str]) -> None:
@@ -102,3 +107,14 @@ def _current_publication(settings: Settings) -> str:
     record = read_record(settings.publish_dir)
     database = settings.publish_dir / "kvis.duckdb"
     return record["version"] if record and database.exists() else ""
+
+
+_SEPARATOR = "|"
+
+
+def _reports_made_from(settings: Settings, wave: str) -> str:
+    """The publication version and, by stat, the wave's text files for the fact sheets: editing a text renders the
+    wave's reports again at the next `kvis run`."""
+    texts = settings.report_texts_dir / wave
+    digest = files_digest(sorted(texts.glob("*.md")), texts, by="stat") if texts.is_dir() else ""
+    return f"{_current_publication(settings)}{_SEPARATOR}{digest}"

@@ -1,19 +1,44 @@
-"""Report charts as Altair specifications, rendered to SVG offline by vl-convert (no browser, no network)."""
+"""Report charts as Altair specifications, rendered to SVG offline by vl-convert (no browser, no network).
+
+Sizes are in CSS pixels and a chart is never wider than the page's text column (MAX_WIDTH), so it is printed at
+its own size: the smallest text, FONT_SIZE px, is 8.25 pt on paper."""
+
+import textwrap
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
+from kvis_pipeline.reports.danish import rounded_parts
+
 FONT = "DejaVu Sans"
+FONT_SIZE = 11  # px; 8.25 pt
+TITLE_SIZE = 12
+MAX_WIDTH = 670  # px: the A4 text column of style.css (178 mm)
+LABEL_WIDTH = 30  # characters per line of a wrapped axis label
 POSITIVE = "#1f5f8b"
 SERIES_COLOURS = ["#1f5f8b", "#7fb2d5", "#9a9a9a"]
+# from the most to the least favourable answer; neighbours differ by a contrast of at least 3:1 (WCAG 1.4.11)
 LIKERT_COLOURS = {
-    2: ["#1f5f8b", "#c0504d"],
-    3: ["#1f5f8b", "#c9c9c9", "#c0504d"],
-    4: ["#1f5f8b", "#7fb2d5", "#eea29a", "#c0504d"],
-    5: ["#1f5f8b", "#7fb2d5", "#c9c9c9", "#eea29a", "#c0504d"],
+    2: ["#1f5f8b", "#a33027"],
+    3: ["#1f5f8b", "#d4d4d4", "#a33027"],
+    4: ["#1f5f8b", "#9cc8e8", "#f4ab9f", "#a33027"],
+    5: ["#1f5f8b", "#9cc8e8", "#5c5c5c", "#f4ab9f", "#a33027"],
 }
-WIDTH = 430
+DARK_INK = {"#1f5f8b", "#a33027", "#5c5c5c"}  # segment colours that take white figures
+WIDTH = 330
+
+
+def wrapped(label: str) -> str:
+    """An axis label broken into lines instead of cut off; the axis splits it at the newlines."""
+    return "\n".join(textwrap.wrap(label, LABEL_WIDTH)) or label
+
+
+def _lines(labels: list[str]) -> int:
+    return max((label.count("\n") + 1 for label in labels), default=1)
+
+
+SPLIT_LABEL = "split(datum.label, '\\n')"
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
@@ -21,33 +46,43 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vl_convert.vegalite_to_svg(chart.to_dict(validate=False), format_locale="da-DK", allowed_base_urls=[])
 
 
-def _base_config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def _base_config(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
     return (
-        chart.configure(font=FONT)
+        chart.properties(title=alt.TitleParams(textwrap.wrap(title, 80), anchor="start"))
+        .configure(font=FONT)
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=10, titleFontSize=10, labelLimit=330, grid=False)
-        .configure_legend(labelFontSize=10, titleFontSize=10, orient="bottom", columns=3, labelLimit=220)
+        .configure_title(fontSize=TITLE_SIZE, fontWeight="bold", color="#123a55", offset=8)
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=0, grid=False)
+        .configure_axisY(labelExpr=SPLIT_LABEL)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", columns=3, labelLimit=0)
     )
 
 
-def diverging_likert(rows: pd.DataFrame, height_per_row: int = 22) -> alt.TopLevelMixin:
-    """Diverging 100 % stacked bars: favourable answers right of zero, unfavourable left, a neutral one centred.
+def diverging_likert(rows: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+    """Diverging 100 % stacked bars: favourable answers right of zero, unfavourable left, a neutral one centred;
+    the legend reads as the bars do, from the least to the most favourable answer.
 
-    rows: one row per (row label, answer category) with columns row, row_order, category, category_order,
-    share (0..1 of the valid answers) and side ('positive', 'neutral' or 'negative').
+    rows: one row per (row label, answer category) with columns row, row_order, category, category_order (0 the
+    most favourable), share (0..1 of the valid answers) and side ('positive', 'neutral' or 'negative').
     """
-    frame = _diverging_positions(rows)
+    frame = _diverging_positions(rows.assign(row=rows["row"].map(wrapped)))
     categories = (
         frame[["category", "category_order"]].drop_duplicates().sort_values("category_order")["category"].tolist()
     )
     colours = LIKERT_COLOURS.get(len(categories))
-    colour_scale = alt.Scale(domain=categories, range=colours) if colours else alt.Scale(domain=categories)
+    # domain from the least favourable answer, so the legend runs left to right as the bars do
+    colour_scale = (
+        alt.Scale(domain=categories[::-1], range=colours[::-1]) if colours else alt.Scale(domain=categories[::-1])
+    )
     row_sort = frame.sort_values("row_order")["row"].drop_duplicates().tolist()
+    step = 16 * _lines(row_sort) + 10
+    y = alt.Y("row:N", sort=row_sort, title=None)
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
     bars = (
         alt.Chart(frame)
-        .mark_bar(height=height_per_row - 6)
+        .mark_bar(height=step - 8, stroke="white", strokeWidth=1)
         .encode(
-            y=alt.Y("row:N", sort=row_sort, title=None),
+            y=y,
             x=alt.X(
                 "start:Q",
                 title="Andel af svarene (pct.)",
@@ -55,50 +90,95 @@ def diverging_likert(rows: pd.DataFrame, height_per_row: int = 22) -> alt.TopLev
                 axis=alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="abs(datum.value)"),
             ),
             x2="end:Q",
-            color=alt.Color("category:N", scale=colour_scale, sort=categories, title=None),
+            color=alt.Color("category:N", scale=colour_scale, title=None, legend=alt.Legend(columns=len(categories))),
             order=alt.Order("category_order:Q"),
         )
     )
-    last = frame["category_order"].max()
-    frame["ink"] = ["white" if order in (0, last) else "#222" for order in frame["category_order"]]  # dark ends
+    frame["ink"] = ["white" if colours and colours[order] in DARK_INK else "#222" for order in frame["category_order"]]
     labels = (
-        alt.Chart(frame[frame["share"] >= 0.08])
-        .mark_text(fontSize=9)
+        alt.Chart(frame[frame["label_percent"] >= 8])
+        .mark_text(fontSize=FONT_SIZE)
         .encode(
-            y=alt.Y("row:N", sort=row_sort),
+            y=y,
             x="middle:Q",
-            text=alt.Text("percent:Q", format=".0f"),
+            text=alt.Text("label_percent:Q", format=".0f"),
             color=alt.Color("ink:N", scale=None),
         )
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    chart = alt.layer(bars, labels, zero).properties(width=WIDTH, height=height_per_row * len(row_sort))
-    return _base_config(chart)
+    # the zero line lies under the bars, so it never crosses a neutral answer's figure
+    chart = alt.layer(zero, bars, labels).properties(width=WIDTH, height=step * len(row_sort))
+    return _base_config(chart, title)
 
 
 def _diverging_positions(rows: pd.DataFrame) -> pd.DataFrame:
+    """Segment positions, and the whole percent each segment shows: per side, rounded so that the side's figures add
+    up to the side's share as the text prints it (danish.rounded_parts)."""
     segments = []
     for _, row in rows.sort_values(["row_order", "category_order"]).groupby("row_order", sort=True):
+        shown = {}
+        for _, side in row.groupby("side", sort=False):
+            shown.update(zip(side.index, rounded_parts(side["share"].tolist(), side["share"].sum())))
         neutral = row.loc[row["side"] == "neutral", "share"].sum() * 100
         left = -(row.loc[row["side"] == "negative", "share"].sum() * 100) - neutral / 2
-        for _, segment in row.iloc[::-1].iterrows():  # least favourable first, from the left
+        for index, segment in row.iloc[::-1].iterrows():  # least favourable first, from the left
             width = segment["share"] * 100
             segments.append(
-                {**segment.to_dict(), "start": left, "end": left + width, "middle": left + width / 2, "percent": width}
+                {
+                    **segment.to_dict(),
+                    "start": left,
+                    "end": left + width,
+                    "middle": left + width / 2,
+                    "label_percent": shown[index],
+                }
             )
             left += width
     return pd.DataFrame(segments)
 
 
-def share_bars(
-    bars: pd.DataFrame, references: dict[str, float] | None = None, axis_title: str = "Andel (pct.)"
-) -> alt.TopLevelMixin:
-    """Horizontal bars of a share per label (e.g. per cluster), sorted as given, with reference levels as rules.
+def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str, title: str) -> alt.TopLevelMixin:
+    """A share per label (e.g. per cluster) as a dot with its 95 % interval, in the order given (not ranked), with
+    the number of answers in the label and reference levels as dashed lines under the dots.
+
+    dots: label, n (answers), share, ci_low, ci_high (0..1; None when hidden), suppressed, hidden_text.
+    """
+    frame = dots.assign(
+        label=[
+            f"{wrapped(label)}\n({text if hidden else f'n = {int(n)}'})"
+            for label, n, hidden, text in zip(dots["label"], dots["n"], dots["suppressed"], _hidden_texts(dots))
+        ],
+        percent=dots["share"].astype(float) * 100,
+        low=dots["ci_low"].astype(float) * 100,
+        high=dots["ci_high"].astype(float) * 100,
+    )
+    order = frame["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None)
+    x = alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))
+    shown = frame[~frame["suppressed"].astype(bool)]
+    reference = pd.DataFrame({"level": list(references), "percent": [v * 100 for v in references.values()]})
+    layers = [
+        alt.Chart(reference)
+        .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(
+            x="percent:Q",
+            color=alt.Color(
+                "level:N", scale=alt.Scale(domain=list(references), range=["#e07b00", "#6b6b6b"]), title=None
+            ),
+        ),
+        alt.Chart(shown).mark_rule(color=POSITIVE, strokeWidth=2).encode(y=y, x="low:Q", x2="high:Q"),
+        alt.Chart(shown).mark_point(filled=True, size=60, color=POSITIVE, opacity=1).encode(y=y, x=x),
+    ]
+    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
+    return _base_config(chart, title)
+
+
+def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> alt.TopLevelMixin:
+    """Horizontal bars of a share per label, in the order given, the figure at the end of each bar.
 
     bars: label, share (0..1 or None when suppressed), suppressed (bool). Suppressed rows get the words
     'for få svar' instead of a bar and a number.
     """
     frame = bars.assign(
+        label=bars["label"].map(wrapped),
         percent=bars["share"].astype(float) * 100,
         text=_hidden_texts(bars),
     )
@@ -107,31 +187,17 @@ def share_bars(
     shown = frame[~frame["suppressed"]]
     layers = [
         alt.Chart(shown)
-        .mark_bar(color=POSITIVE, height=12)
+        .mark_bar(color=POSITIVE, height=14)
         .encode(y=y, x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))),
         alt.Chart(shown)
-        .mark_text(align="left", dx=3, fontSize=9)
+        .mark_text(align="left", dx=3, fontSize=FONT_SIZE)
         .encode(y=y, x="percent:Q", text=alt.Text("percent:Q", format=".0f")),
         alt.Chart(frame[frame["suppressed"]])
-        .mark_text(align="left", dx=3, fontSize=9, color="#666", fontStyle="italic")
+        .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="#555", fontStyle="italic")
         .encode(y=y, x=alt.datum(0), text="text:N"),
     ]
-    if references:
-        reference = pd.DataFrame({"level": list(references), "percent": [v * 100 for v in references.values()]})
-        layers.append(
-            alt.Chart(reference)
-            .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
-            .encode(
-                x="percent:Q",
-                color=alt.Color(
-                    "level:N",
-                    scale=alt.Scale(domain=list(references), range=SERIES_COLOURS[2:] + ["#e07b00"]),
-                    title=None,
-                ),
-            )
-        )
-    chart = alt.layer(*layers).properties(width=WIDTH, height=max(18 * len(order), 40))
-    return _base_config(chart)
+    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
+    return _base_config(chart, title)
 
 
 def _hidden_texts(bars: pd.DataFrame) -> list[str]:
@@ -140,12 +206,15 @@ def _hidden_texts(bars: pd.DataFrame) -> list[str]:
     return [text if hidden else "" for hidden, text in zip(bars["suppressed"], texts)]
 
 
-def grouped_bars(bars: pd.DataFrame, series: list[str], axis_title: str = "Andel (pct.)") -> alt.TopLevelMixin:
+def grouped_bars(
+    bars: pd.DataFrame, series: list[str], title: str, axis_title: str = "Andel (pct.)"
+) -> alt.TopLevelMixin:
     """Bars side by side per label, one per series (e.g. 'Vigtigt' against 'Oplevet', or cluster/specialty/nation).
 
     bars: label, series, share (0..1 or None), suppressed (bool); label order as given.
     """
     frame = bars.assign(
+        label=bars["label"].map(wrapped),
         percent=bars["share"].astype(float) * 100,
         text=_hidden_texts(bars),
     )
@@ -163,17 +232,21 @@ def grouped_bars(bars: pd.DataFrame, series: list[str], axis_title: str = "Andel
             y=y, yOffset=offset, color=colour, x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))
         ),
         alt.Chart(shown)
-        .mark_text(align="left", dx=3, fontSize=8)
+        .mark_text(align="left", dx=3, fontSize=FONT_SIZE)
         .encode(y=y, yOffset=offset, x="percent:Q", text=alt.Text("percent:Q", format=".0f")),
         alt.Chart(frame[frame["suppressed"]])
-        .mark_text(align="left", dx=3, fontSize=8, color="#666", fontStyle="italic")
+        .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="#555", fontStyle="italic")
         .encode(y=y, yOffset=offset, x=alt.datum(0), text="text:N"),
     ]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(9 * len(series) + 2))
-    return _base_config(chart)
+    # with an offset, the step is that of one bar of a group
+    step = max(13, -(-(16 * _lines(order) + 6) // len(series)))
+    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(step))
+    return _base_config(chart, title)
 
 
-def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_title: str) -> alt.TopLevelMixin:
+def share_lines(
+    lines: pd.DataFrame, waves: list[str], series: list[str], axis_title: str, title: str
+) -> alt.TopLevelMixin:
     """A share per wave as a line with points, one line per series (e.g. the specialty and the nation); the
     figures go in a table beside it, since labels of lines close together would overlap.
 
@@ -193,4 +266,4 @@ def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_t
         )
         .properties(width=min(WIDTH, 110 * len(waves)), height=140)
     )
-    return _base_config(chart)
+    return _base_config(chart, title)

@@ -1,7 +1,11 @@
 """Danish number and list formatting for reports (Babel), with rounding half up as readers expect."""
 
+import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+import duckdb
+from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -76,8 +80,57 @@ MOVEMENT = {"up": "en statistisk sikker stigning", "down": "et statistisk sikker
 
 
 def movement(share: float, previous: float, previous_wave: str, direction: str, decimals: int = 0) -> str:
-    """'80 pct. mod 64 pct. i 2025, en statistisk sikker stigning', or '... på niveau med 2025' within chance."""
+    """'80 pct. mod 64 pct. i 2025, en statistisk sikker stigning', or '55 pct. mod 53 pct. i 2025; ændringen er ikke
+    statistisk sikker'."""
     text = f"{pct(share, decimals)} mod {pct(previous, decimals)} i {previous_wave}"
     if direction in MOVEMENT:
         return f"{text}, {MOVEMENT[direction]}"
-    return f"{text}, inden for den statistiske usikkerhed på niveau med {previous_wave}"
+    return f"{text}; ændringen er ikke statistisk sikker"
+
+
+def decimal_number(value: float, decimals: int) -> str:
+    """8,4 (decimals=1); 0,67 (decimals=2)."""
+    return format_decimal(
+        Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP),
+        format="#,##0." + "0" * decimals,
+        locale=LOCALE,
+    )
+
+
+def rounded_parts(shares: list[float], total: float) -> list[int]:
+    """Whole percents of parts that add up to the total as printed (rounded half up): the largest remainders get
+    the points left over (Hamilton's method), so a chart's segments never contradict the sentence beside it."""
+    target = int(_rounded_percent(total, 0))
+    exact = [Decimal(repr(float(share))) * 100 for share in shares]
+    parts = [int(value) for value in exact]  # shares are never negative, so int() is the floor
+    # ties go to the larger part, then to the earlier one
+    by_remainder = sorted(range(len(exact)), key=lambda i: (exact[i] - parts[i], exact[i], -i), reverse=True)
+    for index in by_remainder[: max(target - sum(parts), 0)]:
+        parts[index] += 1
+    return parts
+
+
+def quoted_answers(positive_label: str) -> str:
+    """'I meget høj grad + I høj grad' -> '»i meget høj grad« eller »i høj grad«', as the answers are named in text."""
+    return listing([f"»{lower_first(label)}«" for label in positive_label.split(" + ")], last="eller")
+
+
+def danish_order(names: Iterable[str]) -> list[str]:
+    """Names in Danish alphabetical order (æ, ø and å after z, aa as å), by ICU's Danish collation in DuckDB."""
+    with duckdb.connect() as connection:
+        rows = connection.execute(
+            "select name from unnest($names::varchar[]) as t(name) order by name collate da, name",
+            {"names": list(names)},
+        ).fetchall()
+    return [name for (name,) in rows]
+
+
+def survey_period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """When the survey ran: 'september 2025', 'september-oktober 2025' or 'december 2025-januar 2026'."""
+    if start is None or end is None:
+        return ""
+    if (start.year, start.month) == (end.year, end.month):
+        return format_date(start, "MMMM y", locale=LOCALE)
+    if start.year == end.year:
+        return f"{format_date(start, 'MMMM', locale=LOCALE)}–{format_date(end, 'MMMM y', locale=LOCALE)}"
+    return f"{format_date(start, 'MMMM y', locale=LOCALE)}–{format_date(end, 'MMMM y', locale=LOCALE)}"

@@ -13,6 +13,7 @@ from slugify import slugify
 from kvis_pipeline.core.atomic import write_atomically
 from kvis_pipeline.core.fingerprints import files_digest, frames_digest
 from kvis_pipeline.publish.publication import DATABASE_NAME
+from kvis_pipeline.reports.analyst_texts import analyst_texts
 from kvis_pipeline.reports.cluster_package import cluster_package
 from kvis_pipeline.reports.fact_sheet import fact_sheet
 from kvis_pipeline.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, REPORTS, reports_dir
@@ -42,12 +43,20 @@ class ReportSummary:
 
 
 def render_family(
-    publish_dir: Path, wave: str, family: str, min_cell: int, only: list[int] | None = None, workers: int | None = None
+    publish_dir: Path,
+    wave: str,
+    family: str,
+    min_cell: int,
+    texts_dir: Path | None = None,
+    only: list[int] | None = None,
+    workers: int | None = None,
 ) -> ReportSummary:
-    """Render every report of one family for one wave (or only the given units), reading the publication only.
+    """Render every report of one family for one wave (or only the given units), reading the publication and the
+    analysts' texts (texts_dir, see analyst_texts) only.
 
-    A full render whose inputs (the wave's published rows, the report code and templates, min_cell) are those
-    of the files already on disk renders nothing; it also removes reports of units no longer published.
+    A full render whose inputs (the wave's published rows, the wave's texts, the report code and templates,
+    min_cell) are those of the files already on disk renders nothing; it also removes reports of units no longer
+    published.
     """
     data = read_published_wave(publish_dir / DATABASE_NAME, wave)
     jobs = [job for job in _jobs(data, publish_dir, family) if only is None or job.unit in only]
@@ -55,13 +64,13 @@ def render_family(
     if unknown:
         raise ValueError(f"wave {wave} has no published {_unit_word(family)} {', '.join(map(str, unknown))}")
     summary = ReportSummary(family, wave)
-    fingerprint = _fingerprint(data, min_cell)
+    fingerprint = _fingerprint(data, min_cell, texts_dir)
     recorded = _read_fingerprints(publish_dir)
     key = f"{family}/{wave}"
     if only is None and recorded.get(key) == fingerprint and all(_complete(job.target) for job in jobs):
         summary.unchanged = len(jobs)
         return summary
-    summary.written = _render_all(publish_dir, wave, min_cell, jobs, workers)
+    summary.written = _render_all(publish_dir, wave, min_cell, texts_dir, jobs, workers)
     if only is None:
         _remove_unpublished(reports_dir(publish_dir, family, wave), {job.target.name for job in jobs})
         _write_fingerprint(publish_dir, key, fingerprint)
@@ -111,17 +120,19 @@ def _unit_word(family: str) -> str:
     return "specialty" if family == FACT_SHEETS else "cluster"
 
 
-def _render_all(publish_dir: Path, wave: str, min_cell: int, jobs: list[Job], workers: int | None) -> list[Path]:
+def _render_all(
+    publish_dir: Path, wave: str, min_cell: int, texts_dir: Path | None, jobs: list[Job], workers: int | None
+) -> list[Path]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
-        _start_worker(publish_dir, wave, min_cell)
+        _start_worker(publish_dir, wave, min_cell, texts_dir)
         return [path for job in jobs for path in _render(job)]
     # spawn, not fork: the parent may hold DuckDB and Dagster threads that a forked child must not inherit
     with ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(publish_dir, wave, min_cell),
+        initargs=(publish_dir, wave, min_cell, texts_dir),
     ) as pool:
         return [path for paths in pool.map(_render, jobs) for path in paths]
 
@@ -129,14 +140,16 @@ def _render_all(publish_dir: Path, wave: str, min_cell: int, jobs: list[Job], wo
 _worker: dict = {}
 
 
-def _start_worker(publish_dir: Path, wave: str, min_cell: int) -> None:
-    _worker.update(data=read_published_wave(publish_dir / DATABASE_NAME, wave), min_cell=min_cell)
+def _start_worker(publish_dir: Path, wave: str, min_cell: int, texts_dir: Path | None) -> None:
+    _worker.update(data=read_published_wave(publish_dir / DATABASE_NAME, wave), min_cell=min_cell, texts_dir=texts_dir)
 
 
 def _render(job: Job) -> list[Path]:
     data, min_cell = _worker["data"], _worker["min_cell"]
     if job.family == FACT_SHEETS:
-        html = render_html("faktaark.html.j2", fact_sheet(data, job.unit, min_cell))
+        name = data.specialty_response.set_index("specialty_code").at[job.unit, "specialty_name"]
+        texts = analyst_texts(_worker["texts_dir"], data.wave, name)
+        html = render_html("faktaark.html.j2", fact_sheet(data, job.unit, min_cell, texts))
     else:
         html = render_html("klyngepakke.html.j2", cluster_package(data, job.unit, min_cell))
     rendered = write_report(html, job.target)
@@ -153,15 +166,22 @@ def _remove_unpublished(folder: Path, current: set[str]) -> None:
             path.unlink()
 
 
-def _fingerprint(data: PublishedWave, min_cell: int) -> str:
-    """The wave's published rows, min_cell and the report code and templates the files are rendered with."""
+def _fingerprint(data: PublishedWave, min_cell: int, texts_dir: Path | None) -> str:
+    """The wave's published rows, min_cell, the wave's texts and the report code and templates the files are
+    rendered with."""
     frames = {name: value for name, value in vars(data).items() if isinstance(value, pd.DataFrame)}
     code = files_digest(
         [p for p in Path(__file__).parent.rglob("*") if p.suffix in {".py", ".j2", ".css"}],
         Path(__file__).parent,
         by="content",
     )
-    return frames_digest(frames, str(min_cell), code)
+    wave_texts = texts_dir / data.wave if texts_dir is not None else None
+    texts = (
+        files_digest(sorted(wave_texts.glob("*.md")), wave_texts, by="content")
+        if wave_texts is not None and wave_texts.is_dir()
+        else ""
+    )
+    return frames_digest(frames, str(min_cell), code, texts)
 
 
 def _read_fingerprints(publish_dir: Path) -> dict:

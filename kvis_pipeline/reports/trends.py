@@ -51,7 +51,7 @@ def history(unit: Unit, wave: str, variable: str) -> list[tuple[str, float]]:
     return points[::-1]
 
 
-def history_figure(data: PublishedWave, units: list[Unit], variable: str, axis_title: str) -> dict:
+def history_figure(data: PublishedWave, units: list[Unit], variable: str, axis_title: str, title: str) -> dict:
     """A small line chart of the item's share per unit across the waves, and the same figures as a table (rows: the
     units, columns: the waves); empty when no unit can be followed back to an earlier wave."""
     points = {unit.name: dict(history(unit, data.wave, variable)) for unit in units}
@@ -68,7 +68,7 @@ def history_figure(data: PublishedWave, units: list[Unit], variable: str, axis_t
     waves = [wave for wave in data.waves_so_far if wave in set(lines["wave"])]
     series = [unit.name for unit in units]
     return {
-        "chart": charts.to_svg(charts.share_lines(lines, waves, series, axis_title)),
+        "chart": charts.to_svg(charts.share_lines(lines, waves, series, axis_title, title)),
         "waves": waves,
         "rows": [
             {"name": name, "cells": [pct(shares[w]) if w in shares else "–" for w in waves]}

@@ -267,3 +267,64 @@ def test_great_expectations_pass_on_the_publication_and_catch_what_is_wrong(publ
     }
     assert failed[("roster_coverage", "expect_column_values_to_be_null", "missing_from_results")] == 1
     assert (tmp_path / "docs" / "index.html").exists()
+
+
+def test_cluster_homogeneity_test_equals_scipy_on_the_published_counts(published):
+    """For every specialty and item: Pearson's chi-square over the published clusters, as scipy computes it."""
+    from scipy.stats import chi2_contingency
+
+    db = published / "published" / "kvis.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        specialties = con.sql("SELECT * FROM marts.specialty_results").df()
+        clusters = con.sql("SELECT * FROM marts.cluster_results WHERE NOT suppressed").df()
+    tested = 0
+    for row in specialties.itertuples():
+        shown = clusters[(clusters["specialty_code"] == row.specialty_code) & (clusters["variable"] == row.variable)]
+        positive, valid = shown["n_positive"].to_numpy(), shown["n_valid"].to_numpy()
+        if len(shown) < 2 or positive.sum() in (0, valid.sum()):
+            assert pd.isna(row.cluster_chi_square) and pd.isna(row.cluster_chi_square_p)
+            continue
+        statistic, p_value, df, _ = chi2_contingency([positive, valid - positive], correction=False)
+        assert row.cluster_chi_square == pytest.approx(statistic, abs=1e-9)
+        assert row.cluster_chi_square_p == pytest.approx(p_value, abs=1e-9)
+        assert row.cluster_chi_square_df == df == len(shown) - 1
+        tested += 1
+    assert tested > 300  # most of the 14 x 38 specialty items have two or more published clusters
+
+
+def test_holm_flags_of_each_cluster_equal_an_independent_step_down(published):
+    """The score test by scipy (a chi-square goodness of fit on positive and other answers) and Holm's procedure
+    as its paper states it: reject the smallest p-values in turn while p_(j) <= 0.05 / (m - j + 1)."""
+    from scipy.stats import chisquare
+
+    db = published / "published" / "kvis.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        results = con.sql(
+            "SELECT c.*, n.share_positive AS national_share FROM marts.cluster_results AS c "
+            "JOIN marts.national_results AS n USING (wave, variable)"
+        ).df()
+    flags = {"above": 0, "below": 0, "unadjusted": 0}
+    for _, cluster in results.groupby(["wave", "cluster_id"]):
+        tested = cluster[~cluster["suppressed"]].copy()
+        tested["p"] = [
+            chisquare([k, n - k], [n * p0, n * (1 - p0)]).pvalue
+            for k, n, p0 in zip(tested["n_positive"], tested["n_valid"], tested["national_share"])
+        ]
+        assert tested["p_vs_national"].to_numpy() == pytest.approx(tested["p"].to_numpy(), abs=1e-9)
+        rejected, m = set(), len(tested)
+        for j, (variable, p) in enumerate(sorted(zip(tested["variable"], tested["p"]), key=lambda v: v[1]), 1):
+            if p > 0.05 / (m - j + 1):
+                break
+            rejected.add(variable)
+        for row in cluster.itertuples():
+            if row.suppressed:
+                assert row.vs_national_holm is None
+                continue
+            expected = "not_different"
+            if row.variable in rejected:
+                expected = "above" if row.share_positive > row.national_share else "below"
+                flags[expected] += 1
+            assert row.vs_national_holm == expected, (row.cluster_id, row.variable)
+            flags["unadjusted"] += row.vs_national in ("above", "below")
+    # Holm keeps some flags and drops most of those that one test per item would raise
+    assert 0 < flags["above"] + flags["below"] < flags["unadjusted"] / 2

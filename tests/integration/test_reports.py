@@ -25,7 +25,7 @@ SEED_FIGURES = [
     "Landsgennemsnittet ligger på tværs af alle specialer på 65,7 pct.",
     "26 pct. af respondenterne i psykiatri vurderer, at klyngearbejdet i nogen grad",
     "53 pct. af respondenterne har som følge af klyngemøderne indført konkrete forbedringer",
-    "ligger over landsgennemsnittet på tværs af alle specialer på 48 pct.",
+    "mod landsgennemsnittet på tværs af alle specialer på 48 pct.; forskellen er ikke statistisk sikker",
     "særligt erfaringsudveksling med kolleger, gennemgang og drøftelse af nye kliniske retningslinjer samt faglige "
     "oplæg fra eksterne oplægsholdere, der scorer højest",
 ]
@@ -140,10 +140,10 @@ def test_a_suppressed_cluster_cell_shows_no_number(site):
     package = next((site["published"] / "reports" / "klynger" / "2025").glob(f"{cluster_id:03d}-*.html"))
     row = re.search(rf'<tr data-variable="{variable}">(.*?)</tr>', package.read_text(encoding="utf-8"), re.S).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-    assert cells[1] == "for få svar"  # the cluster's own cell
-    assert not re.search(r"\d", cells[1])
-    assert all("pct." in cell for cell in cells[2:4])  # specialty and nation are shown
-    assert cells[4] == "–"  # no comparison for a suppressed cell
+    assert cells[0] == "for få svar"  # the cluster's own cell
+    assert not re.search(r"\d", cells[0])
+    assert all("pct." in cell for cell in cells[1:3])  # specialty and nation are shown
+    assert cells[3] == "–"  # no comparison for a suppressed cell
     assert "for få svar" in pdf_text(package.with_suffix(".pdf"))
 
     hidden = published(
@@ -244,3 +244,163 @@ def test_lists_and_scale_sides_read_as_danish():
         "positive",
         "negative",
     ]
+
+
+SEED_SECTIONS = [
+    "Baggrund og formål",
+    "Deltagelse og engagement i klyngemøder",
+    "Klyngernes betydning for kvalitetsarbejdet",
+    "Matcher klyngemøderne deltagernes forventninger?",
+    "Brug af data i klyngearbejdet",
+    "Konkrete forbedringer i klinikken efter klyngemøder",
+    "Fremtidige fokusområder for klyngearbejdet",
+    "Gode råd til planlægning og gennemførelse af klyngemøder",
+]
+# a phrase from each section of data/report_texts/2025/psykiatri.md, and from the text written from the data
+ANALYST_PHRASES = [
+    "rimelig god overensstemmelse",
+    "eKVIS arbejder på at udvikle og udbrede klyngepakker",
+    "strukturerede autisme- og ADHD-udredninger",
+    "tryg og åben tone præget af tillid og respekt",
+    "Genbesøg regelmæssigt opsamlinger",
+]
+
+
+def test_the_psychiatry_fact_sheet_has_every_seed_section_and_the_analysts_texts(site):
+    sheet = site["published"] / "reports" / "faktaark" / "2025" / "psykiatri"
+    for text in (html_text(sheet.with_suffix(".html")), pdf_text(sheet.with_suffix(".pdf"))):
+        assert [s for s in SEED_SECTIONS if s not in text] == []
+        assert [p for p in ANALYST_PHRASES if p not in text] == []
+        assert "I september 2025 gennemførte eKVIS en spørgeskemaundersøgelse" in text  # from the export's dates
+        assert "sjældent« eller »aldrig«, gælder" in text
+
+
+def test_a_specialty_without_a_text_file_leaves_those_parts_out_cleanly(site):
+    folder = site["published"] / "reports" / "faktaark" / "2025"
+    others = [p for p in folder.glob("*.html") if p.stem != "psykiatri"]
+    assert len(others) == 13
+    for sheet in others:
+        text, html = html_text(sheet), sheet.read_text(encoding="utf-8")
+        assert [s for s in SEED_SECTIONS[:-1] if s not in text] == []
+        assert SEED_SECTIONS[-1] not in text and 'class="analyst"' not in html
+        assert not any(phrase in text for phrase in ANALYST_PHRASES)
+
+
+def test_the_fact_sheet_says_whether_clusters_differ_more_than_chance_as_scipy_computes_it(site):
+    from scipy.stats import chi2_contingency
+
+    from kvis_pipeline.reports.danish import decimal_number
+    from kvis_pipeline.reports.fact_sheet import p_text
+
+    counts = published(
+        site,
+        """
+        SELECT n_positive, n_valid FROM marts.cluster_results
+        WHERE wave = '2025' AND specialty_name = 'Psykiatri' AND variable = 's_3' AND NOT suppressed""",
+    )
+    positive, valid = zip(*counts)
+    statistic, p_value, df, _ = chi2_contingency([positive, [n - k for k, n in zip(positive, valid)]], correction=False)
+    expected = f"χ² = {decimal_number(statistic, 1)} med {df} frihedsgrader, {p_text(p_value)}"
+    assert expected == "χ² = 8,4 med 11 frihedsgrader, p = 0,67"  # the issue's reading of the seed's clusters
+    sheet = site["published"] / "reports" / "faktaark" / "2025" / "psykiatri"
+    for text in (html_text(sheet.with_suffix(".html")), pdf_text(sheet.with_suffix(".pdf"))):
+        assert f"Med {min(valid)} til {max(valid)} svar pr. klynge er forskellene mellem klyngerne ikke større" in text
+        assert expected in text
+
+
+def test_ekvis_keeps_its_spelling_and_no_style_uppercases_text(site):
+    reports = site["published"] / "reports"
+    documents = [reports / "faktaark" / "2025" / "psykiatri.html", next((reports / "klynger" / "2025").glob("*.html"))]
+    for html in documents:
+        for text in (html_text(html), pdf_text(html.with_suffix(".pdf"))):
+            assert "eKVIS" in text and "EKVIS" not in text
+        assert "uppercase" not in html.read_text(encoding="utf-8")
+
+
+def test_clusters_are_listed_in_danish_alphabetical_order(site):
+    html = (site["published"] / "reports" / "faktaark" / "2025" / "psykiatri.html").read_text(encoding="utf-8")
+    table = html[html.index("<caption>Medlemmer og besvarelser pr. klynge</caption>") :]
+    names = re.findall(r'<tr><th scope="row">(Psyk[^<]*)</th>', table[: table.index("</tbody>")])
+    assert len(names) == 12
+    # Danish: ... Midt – Øvrige before Midt – Århus/Djurs (æ, ø, å after z), Syd – Vestlig before Syd – Østlig
+    assert names.index("Psyk – Midt – Øvrige") == names.index("Psyk – Midt – Århus/Djurs") - 1
+    assert names.index("Psyk – Syd – Vestlig") == names.index("Psyk – Syd – Østlig") - 1
+    assert names[:5] == sorted(names[:5]) and all(name.startswith("Psyk – Hovedstad") for name in names[:5])
+
+
+def test_likert_segments_add_up_to_the_share_the_text_prints(site):
+    from kvis_pipeline.reports.charts import _diverging_positions
+    from kvis_pipeline.reports.danish import percent
+    from kvis_pipeline.reports.published_data import read_published_wave
+    from kvis_pipeline.reports.units import likert_rows, specialty
+
+    data = read_published_wave(site["published"] / "kvis.duckdb", "2025")
+    checked = 0
+    for code in data.specialty_response["specialty_code"]:
+        unit = specialty(data, int(code))
+        for variable in data.variables("s_2_") + data.variables("s_3"):
+            rows = likert_rows(data, [(unit.name, unit, variable)])
+            if rows.empty:
+                continue
+            segments = _diverging_positions(rows)
+            shown = segments.loc[segments["side"] == "positive", "label_percent"].sum()
+            assert shown == int(percent(unit.share(variable))), (unit.name, variable)
+            checked += 1
+    assert checked >= 14 * 5 - 5
+
+
+def test_every_chart_in_the_psychiatry_sheet_prints_at_8_pt_or_more_with_a_title(site):
+    html = (site["published"] / "reports" / "faktaark" / "2025" / "psykiatri.html").read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) >= 7
+    for svg in svgs:
+        assert float(re.search(r'<svg[^>]* width="([0-9.]+)"', svg).group(1)) <= 670
+        assert min(float(size) for size in re.findall(r'font-size="([0-9.]+)px"', svg)) * 0.75 >= 8
+        assert 'font-weight="bold"' in svg  # the chart's title
+
+
+def test_a_cluster_package_has_the_introductions_sections_and_questions_from_its_own_results(site):
+    cluster_id, respondents = published(
+        site,
+        "SELECT cluster_id, respondents FROM marts.cluster_response WHERE wave = '2025' AND respondents >= 5 "
+        "ORDER BY respondents, cluster_id LIMIT 1",
+    )[0]
+    package = next((site["published"] / "reports" / "klynger" / "2025").glob(f"{cluster_id:03d}-*.html"))
+    for text in (html_text(package), pdf_text(package.with_suffix(".pdf"))):
+        for heading in ("Baggrund", "Fakta", "Forberedelse", "Sådan læser du tallene", "Drøftelser i klyngen"):
+            assert heading in text
+        assert "Rohrbasser A, Wong G, Mickan S, Harris J." in text
+        assert f"I klyngen har {respondents} svaret. Med {respondents} svar svarer én person til omkring " in text
+        assert "Forskel til alle specialer" in text and "sikkert under" not in text
+    rows = published(
+        site,
+        "SELECT variable, vs_national_holm FROM marts.cluster_results "
+        f"WHERE wave = '2025' AND cluster_id = {cluster_id}",
+    )
+    html = package.read_text(encoding="utf-8")
+    words = {"above": "statistisk sikkert højere", "below": "statistisk sikkert lavere"}
+    for variable, flag in rows:
+        row = re.search(rf'<tr data-variable="{variable}">(.*?)</tr>', html, re.S).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert cells[3] == words.get(flag, "ingen statistisk sikker forskel" if flag else "–"), variable
+
+
+def test_discussion_questions_name_the_clusters_largest_gaps(site):
+    """Each package asks about its own largest gaps between what members find important and what they get."""
+    from kvis_pipeline.reports.cluster_package import discussion_questions
+    from kvis_pipeline.reports.danish import lower_first
+    from kvis_pipeline.reports.fact_sheet import priority_gaps, priority_pairs
+    from kvis_pipeline.reports.published_data import read_published_wave
+    from kvis_pipeline.reports.units import cluster, specialty
+
+    data = read_published_wave(site["published"] / "kvis.duckdb", "2025")
+    asked = 0
+    for row in data.cluster_response.itertuples():
+        own, its_specialty = cluster(data, row.cluster_id), specialty(data, row.specialty_code)
+        questions = discussion_questions(data, own, its_specialty)
+        gaps = priority_gaps(own, priority_pairs(data))
+        for gap, label, *_ in gaps[:2]:
+            mentioned = any(f"»{lower_first(label)}« meget vigtigt eller vigtigt" in q for q in questions)
+            assert mentioned == (gap >= 0.10), (row.cluster_id, label)
+            asked += mentioned
+    assert asked > 50

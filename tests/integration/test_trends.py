@@ -100,7 +100,8 @@ def test_fact_sheet_says_how_the_main_question_moved(two_waves):
     assert result.returncode == 0, result.stderr
     html = (root / "published" / "reports" / "faktaark" / "2026" / "psykiatri.html").read_text(encoding="utf-8")
     assert "Andelen i psykiatri er 80 pct. mod 64 pct. i 2025, en statistisk sikker stigning." in html
-    assert "Udviklingen: andel i høj eller meget høj grad" in html and "<svg" in html
+    assert "Andel, der svarer »i meget høj grad« eller »i høj grad«, over tid" in html  # the history chart's title
+    assert "Andelen er 55 pct. mod 53 pct. i 2025; ændringen er ikke statistisk sikker." in html  # s_10
 
 
 def test_declared_rewording_is_compared(two_waves, tmp_path):

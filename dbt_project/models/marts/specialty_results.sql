@@ -8,6 +8,7 @@ published_clusters as (
     select
         wave,
         specialty_code,
+        cluster_id,
         variable,
         n_valid,
         n_positive,
@@ -37,9 +38,11 @@ homogeneity as (
         c.wave,
         c.specialty_code,
         c.variable,
-        round(sum(
+        -- summed in cluster order: a parallel sum of doubles may differ in the last bit from run to run
+        round(list_sum(list(
             (c.n_positive - c.n_valid * p.pooled_share) ^ 2 / (c.n_valid * p.pooled_share * (1 - p.pooled_share))
-        ), 12) as cluster_chi_square,
+            order by c.cluster_id
+        )), 12) as cluster_chi_square,
         count(*) - 1 as cluster_chi_square_df
     from published_clusters as c
     inner join spread as p using (wave, specialty_code, variable)

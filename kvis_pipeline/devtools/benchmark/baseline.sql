@@ -150,33 +150,82 @@ CREATE MACRO compare_with(lo, hi, reference) AS
     CASE WHEN lo IS NULL OR reference IS NULL THEN NULL WHEN lo > reference THEN 'above'
          WHEN hi < reference THEN 'below' ELSE 'not_different' END;
 
+CREATE MACRO chi_square_upper_tail(x, df) AS
+    CASE WHEN x IS NULL OR df IS NULL OR df < 1 THEN NULL WHEN x <= 0 THEN 1.0 WHEN x > df + 2000 THEN 0.0
+         ELSE greatest(0.0, round(1 - list_sum(list_transform(range(0, ceil(x / 2 + 12 * sqrt(x / 2) + 60)::BIGINT),
+             lambda i: exp((df / 2.0 + i) * ln(x / 2.0) - x / 2.0 - lgamma(df / 2.0 + i + 1)))), 12)) END;
+
+CREATE MACRO score_test_p(k, n, p0) AS
+    CASE WHEN n > 0 AND p0 > 0 AND p0 < 1 THEN chi_square_upper_tail((k - n * p0) ^ 2 / (n * p0 * (1 - p0)), 1) END;
+
+CREATE MACRO adjusted_comparison(share, reference, adjusted) AS
+    CASE WHEN adjusted IS NULL THEN NULL WHEN adjusted > 0.05 THEN 'not_different' WHEN share > reference THEN 'above'
+         ELSE 'below' END;
+
 CREATE TABLE marts.cluster_results AS
+WITH tested AS (
+    SELECT c.*, s.share_positive AS specialty_share, n.share_positive AS national_share,
+           compare_with(c.ci_low, c.ci_high, s.share_positive) AS vs_specialty,
+           compare_with(c.ci_low, c.ci_high, n.share_positive) AS vs_national,
+           score_test_p(c.n_positive, c.n_valid, s.share_positive) AS p_vs_specialty,
+           score_test_p(c.n_positive, c.n_valid, n.share_positive) AS p_vs_national
+    FROM item_statistics AS c
+    JOIN item_statistics AS s ON s.level = 'specialty' AND s.specialty_code = c.specialty_code AND s.variable = c.variable
+    JOIN item_statistics AS n ON n.level = 'national' AND n.variable = c.variable
+    WHERE c.level = 'cluster'
+), ranked AS (
+    SELECT *,
+           count(p_vs_specialty) OVER (PARTITION BY cluster_id) - row_number() OVER (
+               PARTITION BY cluster_id ORDER BY p_vs_specialty NULLS LAST, variable) + 1 AS specialty_factor,
+           row_number() OVER (PARTITION BY cluster_id ORDER BY p_vs_specialty NULLS LAST, variable) AS specialty_rank,
+           count(p_vs_national) OVER (PARTITION BY cluster_id) - row_number() OVER (
+               PARTITION BY cluster_id ORDER BY p_vs_national NULLS LAST, variable) + 1 AS national_factor,
+           row_number() OVER (PARTITION BY cluster_id ORDER BY p_vs_national NULLS LAST, variable) AS national_rank
+    FROM tested
+), adjusted AS (
+    SELECT *,
+           CASE WHEN p_vs_specialty IS NOT NULL THEN round(max(least(1.0, specialty_factor * p_vs_specialty)) OVER (
+               PARTITION BY cluster_id ORDER BY specialty_rank ROWS UNBOUNDED PRECEDING), 12) END AS p_vs_specialty_holm,
+           CASE WHEN p_vs_national IS NOT NULL THEN round(max(least(1.0, national_factor * p_vs_national)) OVER (
+               PARTITION BY cluster_id ORDER BY national_rank ROWS UNBOUNDED PRECEDING), 12) END AS p_vs_national_holm
+    FROM ranked
+)
 SELECT getvariable('wave') AS wave, f.*, c.cluster_id, r.cluster_name, c.specialty_code, r.specialty_name, r.region,
        c.variable, q.item_text, c.n_valid, c.n_dont_know,
-       c.n_positive, c.share_positive, c.ci_low, c.ci_high, c.suppressed, c.suppression,
-       compare_with(c.ci_low, c.ci_high, s.share_positive) AS vs_specialty,
-       compare_with(c.ci_low, c.ci_high, n.share_positive) AS vs_national
-FROM item_statistics AS c
-JOIN item_statistics AS s ON s.level = 'specialty' AND s.specialty_code = c.specialty_code AND s.variable = c.variable
-JOIN item_statistics AS n ON n.level = 'national' AND n.variable = c.variable
+       c.n_positive, c.share_positive, c.ci_low, c.ci_high, c.suppressed, c.suppression, c.vs_specialty, c.vs_national,
+       c.p_vs_specialty, c.p_vs_national, c.p_vs_specialty_holm, c.p_vs_national_holm,
+       adjusted_comparison(c.share_positive, c.specialty_share, c.p_vs_specialty_holm) AS vs_specialty_holm,
+       adjusted_comparison(c.share_positive, c.national_share, c.p_vs_national_holm) AS vs_national_holm
+FROM adjusted AS c
 JOIN roster AS r ON r.cluster_id = c.cluster_id
 JOIN marts.questionnaire_items AS q ON q.variable = c.variable
-CROSS JOIN fieldwork AS f
-WHERE c.level = 'cluster';
+CROSS JOIN fieldwork AS f;
 
 CREATE TABLE marts.specialty_results AS
 WITH spread AS (
     SELECT specialty_code, variable, count(*) AS clusters_published, min(share_positive) AS cluster_min,
-           max(share_positive) AS cluster_max
+           max(share_positive) AS cluster_max, sum(n_positive)::DOUBLE / sum(n_valid) AS pooled_share
     FROM item_statistics WHERE level = 'cluster' AND NOT suppressed GROUP BY ALL
+), homogeneity AS (
+    SELECT c.specialty_code, c.variable,
+           round(list_sum(list((c.n_positive - c.n_valid * p.pooled_share) ^ 2
+                     / (c.n_valid * p.pooled_share * (1 - p.pooled_share)) ORDER BY c.cluster_id)), 12) AS cluster_chi_square,
+           count(*) - 1 AS cluster_chi_square_df
+    FROM item_statistics AS c JOIN spread AS p USING (specialty_code, variable)
+    WHERE c.level = 'cluster' AND NOT c.suppressed AND p.clusters_published >= 2 AND p.pooled_share > 0
+      AND p.pooled_share < 1
+    GROUP BY ALL
 )
 SELECT getvariable('wave') AS wave, f.*, s.specialty_code, u.specialty_name, s.variable, q.item_text, s.n_valid,
        s.n_dont_know, s.n_positive,
        s.share_positive, s.ci_low, s.ci_high, s.suppressed, s.suppression, coalesce(p.clusters_published, 0) AS clusters_published,
-       p.cluster_min, p.cluster_max, compare_with(s.ci_low, s.ci_high, n.share_positive) AS vs_national
+       p.cluster_min, p.cluster_max, h.cluster_chi_square, h.cluster_chi_square_df,
+       chi_square_upper_tail(h.cluster_chi_square, h.cluster_chi_square_df) AS cluster_chi_square_p,
+       compare_with(s.ci_low, s.ci_high, n.share_positive) AS vs_national
 FROM item_statistics AS s
 JOIN item_statistics AS n ON n.level = 'national' AND n.variable = s.variable
 LEFT JOIN spread AS p ON p.specialty_code = s.specialty_code AND p.variable = s.variable
+LEFT JOIN homogeneity AS h ON h.specialty_code = s.specialty_code AND h.variable = s.variable
 JOIN specialties AS u ON u.specialty_code = s.specialty_code
 JOIN marts.questionnaire_items AS q ON q.variable = s.variable
 CROSS JOIN fieldwork AS f

@@ -26,7 +26,9 @@ def _report_family(family: str, name: str, description: str) -> dg.AssetsDefinit
 
         # Settings only, not the kvis resource: reports read the publication and must not hold the warehouse lock.
         settings = Settings.from_env()
-        summary = render_family(settings.publish_dir, context.partition_key, family, settings.min_cell)
+        summary = render_family(
+            settings.publish_dir, context.partition_key, family, settings.min_cell, settings.report_texts_dir
+        )
         context.log.info(
             f"{summary.reports} {name} for wave {summary.wave}: "
             f"{len(summary.written) // 2} rendered, {summary.unchanged} unchanged"

@@ -1,0 +1,67 @@
+"""What the data cannot say: the analysts' own texts for a specialty's fact sheet in one wave (summaries of the
+free-text answers, eKVIS' statements, advice), one Markdown file per wave and specialty, in sections by heading."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from slugify import slugify
+
+# the level-2 headings a text file may have, and the part of the fact sheet each belongs to
+SECTIONS = {
+    "Forventninger": "expectations",
+    "Brug af data": "data_use",
+    "Forbedringer": "improvements",
+    "Fokusområder": "motivation",
+    "Gode råd": "advice",
+}
+
+# Raw HTML in a text file stays text: the file is the analysts' words, never markup that reaches the page as is.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+@dataclass(frozen=True)
+class AnalystTexts:
+    """A section's text as HTML, or '' where the file or the section is absent."""
+
+    sections: dict[str, str]
+    source: Path | None = None
+
+    def __getitem__(self, section: str) -> str:
+        return self.sections.get(section, "")
+
+
+def text_file(texts_dir: Path, wave: str, specialty_name: str) -> Path:
+    """data/report_texts/2025/psykiatri.md"""
+    return texts_dir / wave / f"{slugify(specialty_name)}.md"
+
+
+def analyst_texts(texts_dir: Path | None, wave: str, specialty_name: str) -> AnalystTexts:
+    if texts_dir is None:
+        return AnalystTexts({})
+    path = text_file(texts_dir, wave, specialty_name)
+    if not path.exists():
+        return AnalystTexts({})
+    return AnalystTexts(_sections(path), path)
+
+
+def _sections(path: Path) -> dict[str, str]:
+    """'## Gode råd' starts the section advice; text before the first heading is an error, as is an unknown heading."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            if heading not in SECTIONS:
+                known = ", ".join(f"'## {name}'" for name in SECTIONS)
+                raise ValueError(f"{path}, line {number}: unknown section '## {heading}'; a text file has {known}")
+            current = SECTIONS[heading]
+            sections[current] = []
+        elif current is None:
+            if line.strip():
+                raise ValueError(f"{path}, line {number}: text before the first section heading (e.g. '## Gode råd')")
+        else:
+            sections[current].append(line)
+    return {
+        name: _markdown.render("\n".join(lines)).strip() for name, lines in sections.items() if "".join(lines).strip()
+    }
