@@ -151,7 +151,8 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
         high=dots["ci_high"].astype(float) * 100,
     )
     order = frame["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None)
+    # the domain lists every label, so a hidden cluster keeps its row (its label says why it has no dot)
+    y = alt.Y("label:N", sort=order, title=None, scale=alt.Scale(domain=order))
     x = alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))
     shown = frame[~frame["suppressed"].astype(bool)]
     reference = pd.DataFrame({"level": list(references), "percent": [v * 100 for v in references.values()]})

@@ -101,8 +101,9 @@ def discussion_questions(data: PublishedWave, own: Unit, its_specialty: Unit) ->
     for difference, variable in below[:2]:
         if -difference >= NOTABLE_GAP:
             certain = own.results.at[variable, "vs_specialty_holm"] == "below"
+            answers = quoted_answers(str(data.item(variable)["positive_label"]))
             questions.append(
-                f"På »{lower_first(item_label(data, variable))}« ligger klyngen på {pct(own.share(variable))} mod "
+                f"{pct(own.share(variable))} i klyngen svarer {answers} på »{item_label(data, variable)}« mod "
                 f"{pct(its_specialty.share(variable))} i specialet"
                 f"{'' if certain else ' (forskellen er ikke statistisk sikker)'}. Hvad kan forklare forskellen, "
                 f"og hvad kan I lære af andre klynger?"

@@ -286,7 +286,7 @@ def priority_against_delivery(data: PublishedWave, unit: Unit) -> dict:
     )
     gaps = priority_gaps(unit, pairs)
     text = ""
-    if gaps:
+    if gaps and percent(unit.share(gaps[0][2])) != percent(unit.share(gaps[0][3])):
         _, label, wanted, got = gaps[0]
         text = (
             f"Den største forskel mellem det, deltagerne prioriterer, og det, møderne leverer, gælder "

@@ -22,6 +22,12 @@ def pages(pdf: Path) -> int:
     return len(pypdfium2.PdfDocument(str(pdf)))
 
 
+def page_with(pdf: Path, text: str) -> int:
+    """The first page whose text holds text (a chart's title, say)."""
+    document = pypdfium2.PdfDocument(str(pdf))
+    return next(i for i in range(len(document)) if text in document[i].get_textpage().get_text_range())
+
+
 def smallest_cluster(publish_dir: Path, wave: str) -> int:
     with duckdb.connect(str(publish_dir / DATABASE_NAME), read_only=True) as connection:
         return connection.execute(
@@ -44,7 +50,7 @@ def main(publish_dir: Path = Path("data/published"), docs: Path = Path("docs")) 
     for page in range(pages(package)):
         print(page_png(package, page, docs / f"klyngepakke-lille-klynge-side-{page + 1}.png"))
     if len(sheets) > 1:
-        print(page_png(sheets[-1], 2, docs / "faktaark-psykiatri-udvikling.png"))
+        print(page_png(sheets[-1], page_with(sheets[-1], "over tid"), docs / "faktaark-psykiatri-udvikling.png"))
 
 
 if __name__ == "__main__":

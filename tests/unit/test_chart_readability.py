@@ -113,3 +113,10 @@ def test_a_neutral_answer_stands_apart_from_both_neighbours(size):
     assert _contrast(colours[middle], colours[middle - 1]) >= 3
     assert _contrast(colours[middle], colours[middle + 1]) >= 3
     assert all(_contrast(a, b) >= 3 for a, b in zip(colours, colours[1:]))
+
+
+def test_a_hidden_cluster_keeps_its_row_with_the_reason_and_no_dot():
+    svg = charts.to_svg(CHARTS["dots"]())
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert "Psyk – Nord" in lines and "(for få svar)" in lines and "(n = 9)" in lines
+    assert svg.count('fill="#1f5f8b"') == 1  # one dot: the hidden cluster has none

@@ -75,24 +75,7 @@ adjusted as (
 
 final as (
     select
-        wave,
-        cluster_id,
-        specialty_code,
-        variable,
-        n_valid,
-        n_dont_know,
-        n_positive,
-        share_positive,
-        ci_low,
-        ci_high,
-        suppressed,
-        suppression,
-        vs_specialty,
-        vs_national,
-        p_vs_specialty,
-        p_vs_national,
-        p_vs_specialty_holm,
-        p_vs_national_holm,
+        * exclude (specialty_share, national_share, specialty_tests, specialty_rank, national_tests, national_rank),
         {{ adjusted_comparison('share_positive', 'specialty_share', 'p_vs_specialty_holm') }} as vs_specialty_holm,
         {{ adjusted_comparison('share_positive', 'national_share', 'p_vs_national_holm') }} as vs_national_holm
     from adjusted
