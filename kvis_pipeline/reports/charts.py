@@ -4,12 +4,14 @@ Sizes are in CSS pixels and a chart is never wider than the page's text column (
 its own size: the smallest text, FONT_SIZE px, is 8.25 pt on paper."""
 
 import textwrap
+from dataclasses import dataclass
+from html import escape
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
-from kvis_pipeline.reports.danish import rounded_parts
+from kvis_pipeline.reports.danish import pct, rounded_parts, sentence
 
 FONT = "DejaVu Sans"
 FONT_SIZE = 11  # px; 8.25 pt
@@ -41,24 +43,47 @@ def _lines(labels: list[str]) -> int:
 SPLIT_LABEL = "split(datum.label, '\\n')"
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """SVG text for inlining into the HTML; Danish number format; no URL may be fetched."""
-    return vl_convert.vegalite_to_svg(chart.to_dict(validate=False), format_locale="da-DK", allowed_base_urls=[])
+@dataclass(frozen=True)
+class Figure:
+    """A chart with the words that stand in for it: its title, and its figures as a reader would say them."""
+
+    chart: alt.TopLevelMixin
+    title: str
+    description: str
+
+    @property
+    def alt_text(self) -> str:
+        return f"{sentence(self.title) if self.title[-1:] not in '?!' else self.title} {self.description}"
 
 
-def _base_config(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
-    return (
+def to_svg(figure: Figure) -> str:
+    """SVG text for inlining into the HTML; Danish number format; no URL may be fetched. The Danish alternative text
+    is the SVG's <title> (which the tagged PDF takes as the figure's /Alt) and <desc>; Vega's own English mark
+    descriptions are left out."""
+    svg = vl_convert.vegalite_to_svg(figure.chart.to_dict(validate=False), format_locale="da-DK", allowed_base_urls=[])
+    head, bracket, body = svg.partition(">")
+    words = f"<title>{escape(figure.alt_text)}</title><desc>{escape(figure.description)}</desc>"
+    return f'{head} role="img"{bracket}{words}{body}'
+
+
+def _figure(chart: alt.TopLevelMixin, title: str, description: str) -> Figure:
+    configured = (
         chart.properties(title=alt.TitleParams(textwrap.wrap(title, 80), anchor="start"))
-        .configure(font=FONT)
+        .configure(font=FONT, aria=False)
         .configure_view(stroke=None)
         .configure_title(fontSize=TITLE_SIZE, fontWeight="bold", color="#123a55", offset=8)
         .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=0, grid=False)
         .configure_axisY(labelExpr=SPLIT_LABEL)
         .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", columns=3, labelLimit=0)
     )
+    return Figure(configured, title, sentence(description))
 
 
-def diverging_likert(rows: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+def _flat(label: str) -> str:
+    return label.replace("\n", " ")
+
+
+def diverging_likert(rows: pd.DataFrame, title: str) -> Figure:
     """Diverging 100 % stacked bars: favourable answers right of zero, unfavourable left, a neutral one centred;
     the legend reads as the bars do, from the least to the most favourable answer.
 
@@ -107,7 +132,12 @@ def diverging_likert(rows: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     )
     # the zero line lies under the bars, so it never crosses a neutral answer's figure
     chart = alt.layer(zero, bars, labels).properties(width=WIDTH, height=step * len(row_sort))
-    return _base_config(chart, title)
+    rows_said = [
+        f"{_flat(row)}: "
+        + ", ".join(f"{s.category} {s.label_percent} pct." for s in segments.sort_values("category_order").itertuples())
+        for row, segments in frame.groupby("row", sort=False)
+    ]
+    return _figure(chart, title, "; ".join(rows_said))
 
 
 def _diverging_positions(rows: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +165,7 @@ def _diverging_positions(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(segments)
 
 
-def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str, title: str) -> alt.TopLevelMixin:
+def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str, title: str) -> Figure:
     """A share per label (e.g. per cluster) as a dot with its 95 % interval, in the order given (not ranked), with
     the number of answers in the label and reference levels as dashed lines under the dots.
 
@@ -169,10 +199,25 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
         alt.Chart(shown).mark_point(filled=True, size=60, color=POSITIVE, opacity=1).encode(y=y, x=x),
     ]
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
-    return _base_config(chart, title)
+    said = [
+        f"{label}: {text}"
+        if hidden
+        else f"{label}: {pct(share)} (95 pct.-konfidensinterval {pct(low)} til {pct(high)}, n = {int(n)})"
+        for label, n, share, low, high, hidden, text in zip(
+            dots["label"],
+            dots["n"],
+            dots["share"],
+            dots["ci_low"],
+            dots["ci_high"],
+            dots["suppressed"],
+            _hidden_texts(dots),
+        )
+    ]
+    said += [f"{level}: {pct(share)}" for level, share in references.items()]
+    return _figure(chart, title, "; ".join(said))
 
 
-def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> alt.TopLevelMixin:
+def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> Figure:
     """Horizontal bars of a share per label, in the order given, the figure at the end of each bar.
 
     bars: label, share (0..1 or None when suppressed), suppressed (bool). Suppressed rows get the words
@@ -198,7 +243,17 @@ def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> alt.TopLevelM
         .encode(y=y, x=alt.datum(0), text="text:N"),
     ]
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
-    return _base_config(chart, title)
+    return _figure(chart, title, _said(bars))
+
+
+def _said(bars: pd.DataFrame) -> str:
+    """'Label: 46 pct.; other label: for få svar.' (with the series before the figure when there is one)."""
+    texts = _hidden_texts(bars)
+    series = bars["series"] if "series" in bars else [None] * len(bars)
+    return "; ".join(
+        f"{label}: {'' if name is None else name + ' '}{text if hidden else pct(share)}"
+        for label, name, share, hidden, text in zip(bars["label"], series, bars["share"], bars["suppressed"], texts)
+    )
 
 
 def _hidden_texts(bars: pd.DataFrame) -> list[str]:
@@ -207,9 +262,7 @@ def _hidden_texts(bars: pd.DataFrame) -> list[str]:
     return [text if hidden else "" for hidden, text in zip(bars["suppressed"], texts)]
 
 
-def grouped_bars(
-    bars: pd.DataFrame, series: list[str], title: str, axis_title: str = "Andel (pct.)"
-) -> alt.TopLevelMixin:
+def grouped_bars(bars: pd.DataFrame, series: list[str], title: str, axis_title: str = "Andel (pct.)") -> Figure:
     """Bars side by side per label, one per series (e.g. 'Vigtigt' against 'Oplevet', or cluster/specialty/nation).
 
     bars: label, series, share (0..1 or None), suppressed (bool); label order as given.
@@ -242,12 +295,10 @@ def grouped_bars(
     # with an offset, the step is that of one bar of a group
     step = max(13, -(-(16 * _lines(order) + 6) // len(series)))
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(step))
-    return _base_config(chart, title)
+    return _figure(chart, title, _said(bars))
 
 
-def share_lines(
-    lines: pd.DataFrame, waves: list[str], series: list[str], axis_title: str, title: str
-) -> alt.TopLevelMixin:
+def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_title: str, title: str) -> Figure:
     """A share per wave as a line with points, one line per series (e.g. the specialty and the nation); the
     figures go in a table beside it, since labels of lines close together would overlap.
 
@@ -267,4 +318,12 @@ def share_lines(
         )
         .properties(width=min(WIDTH, 110 * len(waves)), height=140)
     )
-    return _base_config(chart, title)
+    said = [
+        f"{name}: "
+        + ", ".join(
+            f"{row.wave} {pct(row.share)}"
+            for row in rows.sort_values("wave", key=lambda w: w.map(waves.index)).itertuples()
+        )
+        for name, rows in lines.groupby("series", sort=False)
+    ]
+    return _figure(chart, title, "; ".join(said))

@@ -141,7 +141,8 @@ def _section(data: PublishedWave, heading: str, variables: list[str], units: lis
         ]
     )
     single_question = len({data.item(v)["question_name"] for v in variables}) == 1 and len(variables) > 1
-    title = f"{heading}: {_answer(data, variables[0]).lower() if single_question else 'andel med et positivt svar'}"
+    measure = _answer(data, variables[0]) if single_question else "Andel med et positivt svar"
+    title = f"{heading} {measure}" if heading.endswith("?") else f"{heading}: {lower_first(measure)}"
     return {
         "heading": heading,
         "question": question_text(data, variables) if single_question else "",

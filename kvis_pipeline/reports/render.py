@@ -40,5 +40,8 @@ def write_report(html: str, target: Path) -> RenderedReport:
     target.parent.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = target.with_suffix(".html"), target.with_suffix(".pdf")
     write_atomically(html_path, html)
-    write_atomically(pdf_path, weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf())
+    # PDF/UA-1: tagged (structure tree, reading order, tables with header cells, figures with their <title> as
+    # alternative text), with the HTML's language and title, as Danish public bodies must publish
+    pdf = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
+    write_atomically(pdf_path, pdf)
     return RenderedReport(html_path, pdf_path)

@@ -404,3 +404,36 @@ def test_discussion_questions_name_the_clusters_largest_gaps(site):
             assert mentioned == (gap >= 0.10), (row.cluster_id, label)
             asked += mentioned
     assert asked > 50
+
+
+def _figures(node, found: list) -> list:
+    import pikepdf
+
+    if isinstance(node, pikepdf.Dictionary):
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            _figures(kid, found)
+    return found
+
+
+def test_every_pdf_is_tagged_pdf_ua_in_danish_with_a_title_and_alt_text_per_chart(site):
+    import pikepdf
+
+    pdfs = sorted((site["published"] / "reports").glob("*/2025/*.pdf"))
+    assert len(pdfs) == 87
+    for path in pdfs:
+        html = path.with_suffix(".html").read_text(encoding="utf-8")
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
+            assert str(pdf.Root.Lang) == "da"
+            with pdf.open_metadata() as meta:
+                assert meta.get("pdfuaid:part") == "1"
+                assert meta.get("dc:title") == re.search(r"<title>(.*?)</title>", html).group(1).replace("&amp;", "&")
+            assert str(pdf.docinfo.get("/Author")) == "eKVIS"
+            alts = _figures(pdf.Root.StructTreeRoot, [])
+        charts = re.findall(r"<svg[^>]*>\s*<title>(.*?)</title>", html)
+        assert len(alts) == len(charts) == html.count("<svg") > 0, path.name
+        assert all(alt and re.search(r"\d+ pct\.|for få svar|udeladt", alt) for alt in alts), path.name
+        assert not re.search(r"\d,\d{4,}|\d\.\d{4,}", " ".join(alts))  # numbers as printed, no raw decimals
