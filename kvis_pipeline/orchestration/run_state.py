@@ -16,6 +16,7 @@ from kvis_pipeline.core.atomic import write_atomically
 from kvis_pipeline.core.fingerprints import files_digest, landing_fingerprint
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.publish.publication import read_record
+from kvis_pipeline.reports.analyst_texts import wave_text_files
 
 STATE_FILE = "kvis-run-state.json"  # beside the warehouse, which it describes
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -115,6 +116,5 @@ _SEPARATOR = "|"
 def _reports_made_from(settings: Settings, wave: str) -> str:
     """The publication version and, by stat, the wave's text files for the fact sheets: editing a text renders the
     wave's reports again at the next `kvis run`."""
-    texts = settings.report_texts_dir / wave
-    digest = files_digest(sorted(texts.glob("*.md")), texts, by="stat") if texts.is_dir() else ""
-    return f"{_current_publication(settings)}{_SEPARATOR}{digest}"
+    texts = files_digest(wave_text_files(settings.report_texts_dir, wave), settings.report_texts_dir, by="stat")
+    return f"{_current_publication(settings)}{_SEPARATOR}{texts}"

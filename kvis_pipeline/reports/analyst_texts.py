@@ -2,9 +2,9 @@
 free-text answers, eKVIS' statements, advice), one Markdown file per wave and specialty, in sections by heading."""
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from slugify import slugify
 
 # the level-2 headings a text file may have, and the part of the fact sheet each belongs to
@@ -16,8 +16,14 @@ SECTIONS = {
     "Gode råd": "advice",
 }
 
-# Raw HTML in a text file stays text: the file is the analysts' words, never markup that reaches the page as is.
-_markdown = MarkdownIt("commonmark", {"html": False})
+
+@cache
+def _markdown():
+    """Raw HTML in a text file stays text: the file is the analysts' words, never markup that reaches the page as
+    is. Imported here, not at the top: the run state lists the text files at every `kvis run` start."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,11 @@ class AnalystTexts:
 def text_file(texts_dir: Path, wave: str, specialty_name: str) -> Path:
     """data/report_texts/2025/psykiatri.md"""
     return texts_dir / wave / f"{slugify(specialty_name)}.md"
+
+
+def wave_text_files(texts_dir: Path, wave: str) -> list[Path]:
+    """Every text file of the wave (what the reports of the wave depend on), in name order."""
+    return sorted((texts_dir / wave).glob("*.md"))
 
 
 def analyst_texts(texts_dir: Path | None, wave: str, specialty_name: str) -> AnalystTexts:
@@ -63,5 +74,5 @@ def _sections(path: Path) -> dict[str, str]:
         else:
             sections[current].append(line)
     return {
-        name: _markdown.render("\n".join(lines)).strip() for name, lines in sections.items() if "".join(lines).strip()
+        name: _markdown().render("\n".join(lines)).strip() for name, lines in sections.items() if "".join(lines).strip()
     }

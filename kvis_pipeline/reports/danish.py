@@ -36,7 +36,11 @@ def percent(share: float | None, decimals: int = 0) -> str:
 
 
 def _rounded_percent(share: float, decimals: int) -> Decimal:
-    return (Decimal(repr(float(share))) * 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return _half_up(Decimal(repr(float(share))) * 100, decimals)
+
+
+def _half_up(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def pct(share: float | None, decimals: int = 0) -> str:
@@ -91,9 +95,7 @@ def movement(share: float, previous: float, previous_wave: str, direction: str, 
 def decimal_number(value: float, decimals: int) -> str:
     """8,4 (decimals=1); 0,67 (decimals=2)."""
     return format_decimal(
-        Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP),
-        format="#,##0." + "0" * decimals,
-        locale=LOCALE,
+        _half_up(Decimal(repr(float(value))), decimals), format="#,##0." + "0" * decimals, locale=LOCALE
     )
 
 

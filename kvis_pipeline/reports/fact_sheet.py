@@ -22,11 +22,10 @@ from kvis_pipeline.reports.trends import history_figure, response_movement, shar
 from kvis_pipeline.reports.units import (
     NATION,
     Unit,
-    answer_sides,
     item_label,
     likert_rows,
     nation,
-    positive_labels,
+    scale_answers,
     specialty,
 )
 
@@ -299,12 +298,8 @@ def priority_against_delivery(data: PublishedWave, unit: Unit) -> dict:
 
 def negative_share(data: PublishedWave, unit: Unit, variable: str) -> float | None:
     """The share of the valid answers on the unfavourable side of the scale (e.g. 'Sjældent' and 'Aldrig')."""
-    answers = unit.distribution[(unit.distribution["variable"] == variable) & ~unit.distribution["is_dont_know"]]
-    if answers.empty or answers["suppressed"].any() or answers["share"].isna().any():
-        return None
-    answers = answers.sort_values("code")
-    sides = answer_sides(answers["label"].tolist(), positive_labels(data, variable))
-    return float(answers["share"][[side == "negative" for side in sides]].sum())
+    answers = scale_answers(data, unit, variable)
+    return None if answers is None else float(answers.loc[answers["side"] == "negative", "share"].sum())
 
 
 def _rarely_or_never(data: PublishedWave, unit: Unit) -> str:
@@ -316,9 +311,8 @@ def _rarely_or_never(data: PublishedWave, unit: Unit) -> str:
     shown = [(share, v) for share, v in shares if share is not None and share > 0][:2]
     if not shown:
         return ""
-    scale = data.distribution_labels(shown[0][1])
-    sides = answer_sides(scale, positive_labels(data, shown[0][1]))
-    negative = [label for label, side in zip(scale, sides) if side == "negative"]
+    scale = scale_answers(data, unit, shown[0][1])
+    negative = scale.loc[scale["side"] == "negative", "label"]
     answers = listing([f"»{lower_first(label)}«" for label in negative], last="eller")
     named = [f"»{lower_first(item_label(data, v))}« ({pct(share)})" for share, v in shown]
     return sentence(f"De største grupper, der svarer {answers}, gælder {listing(named)}")

@@ -13,7 +13,7 @@ from slugify import slugify
 from kvis_pipeline.core.atomic import write_atomically
 from kvis_pipeline.core.fingerprints import files_digest, frames_digest
 from kvis_pipeline.publish.publication import DATABASE_NAME
-from kvis_pipeline.reports.analyst_texts import analyst_texts
+from kvis_pipeline.reports.analyst_texts import analyst_texts, wave_text_files
 from kvis_pipeline.reports.cluster_package import cluster_package
 from kvis_pipeline.reports.fact_sheet import fact_sheet
 from kvis_pipeline.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, REPORTS, reports_dir
@@ -175,12 +175,7 @@ def _fingerprint(data: PublishedWave, min_cell: int, texts_dir: Path | None) -> 
         Path(__file__).parent,
         by="content",
     )
-    wave_texts = texts_dir / data.wave if texts_dir is not None else None
-    texts = (
-        files_digest(sorted(wave_texts.glob("*.md")), wave_texts, by="content")
-        if wave_texts is not None and wave_texts.is_dir()
-        else ""
-    )
+    texts = "" if texts_dir is None else files_digest(wave_text_files(texts_dir, data.wave), texts_dir, by="content")
     return frames_digest(frames, str(min_cell), code, texts)
 
 

@@ -43,13 +43,6 @@ class PublishedWave:
     def item(self, variable: str) -> pd.Series:
         return self.questionnaire_items.loc[variable]
 
-    def distribution_labels(self, variable: str) -> list[str]:
-        """The item's answer labels in code order, without 'Ved ikke'."""
-        rows = self.national_distribution[
-            (self.national_distribution["variable"] == variable) & ~self.national_distribution["is_dont_know"]
-        ]
-        return rows.sort_values("code")["label"].tolist()
-
     def variables(self, name: str) -> list[str]:
         """Items in questionnaire order: 's_4_' (a prefix) -> ['s_4_1', ..., 's_4_8']; 's_3' -> ['s_3'] if asked."""
         ordered = self.questionnaire_items.sort_values("variable_position").index

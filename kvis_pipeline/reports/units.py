@@ -81,10 +81,9 @@ def likert_rows(data: PublishedWave, rows: list[tuple[str, Unit, str]]) -> pd.Da
     """Input for charts.diverging_likert: one row per (row label, unit, variable); suppressed rows are left out."""
     frames = []
     for order, (row_label, unit, variable) in enumerate(rows):
-        answers = unit.distribution[(unit.distribution["variable"] == variable) & ~unit.distribution["is_dont_know"]]
-        if answers.empty or answers["suppressed"].any() or answers["share"].isna().any():
+        answers = scale_answers(data, unit, variable)
+        if answers is None:
             continue
-        answers = answers.sort_values("code")
         frames.append(
             pd.DataFrame(
                 {
@@ -93,11 +92,21 @@ def likert_rows(data: PublishedWave, rows: list[tuple[str, Unit, str]]) -> pd.Da
                     "category": answers["label"].to_numpy(),
                     "category_order": range(len(answers)),
                     "share": answers["share"].to_numpy(dtype=float),
-                    "side": answer_sides(answers["label"].tolist(), positive_labels(data, variable)),
+                    "side": answers["side"].to_numpy(),
                 }
             )
         )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def scale_answers(data: PublishedWave, unit: Unit, variable: str) -> pd.DataFrame | None:
+    """The unit's valid answers to an item in code order, each with its side of the scale (answer_sides); None
+    where any of them is hidden."""
+    answers = unit.distribution[(unit.distribution["variable"] == variable) & ~unit.distribution["is_dont_know"]]
+    if answers.empty or answers["suppressed"].any() or answers["share"].isna().any():
+        return None
+    answers = answers.sort_values("code")
+    return answers.assign(side=answer_sides(answers["label"].tolist(), positive_labels(data, variable)))
 
 
 def positive_labels(data: PublishedWave, variable: str) -> list[str]:

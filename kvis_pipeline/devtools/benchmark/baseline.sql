@@ -175,18 +175,16 @@ WITH tested AS (
     WHERE c.level = 'cluster'
 ), ranked AS (
     SELECT *,
-           count(p_vs_specialty) OVER (PARTITION BY cluster_id) - row_number() OVER (
-               PARTITION BY cluster_id ORDER BY p_vs_specialty NULLS LAST, variable) + 1 AS specialty_factor,
+           count(p_vs_specialty) OVER (PARTITION BY cluster_id) AS specialty_tests,
            row_number() OVER (PARTITION BY cluster_id ORDER BY p_vs_specialty NULLS LAST, variable) AS specialty_rank,
-           count(p_vs_national) OVER (PARTITION BY cluster_id) - row_number() OVER (
-               PARTITION BY cluster_id ORDER BY p_vs_national NULLS LAST, variable) + 1 AS national_factor,
+           count(p_vs_national) OVER (PARTITION BY cluster_id) AS national_tests,
            row_number() OVER (PARTITION BY cluster_id ORDER BY p_vs_national NULLS LAST, variable) AS national_rank
     FROM tested
 ), adjusted AS (
     SELECT *,
-           CASE WHEN p_vs_specialty IS NOT NULL THEN round(max(least(1.0, specialty_factor * p_vs_specialty)) OVER (
+           CASE WHEN p_vs_specialty IS NOT NULL THEN round(max(least(1.0, (specialty_tests - specialty_rank + 1) * p_vs_specialty)) OVER (
                PARTITION BY cluster_id ORDER BY specialty_rank ROWS UNBOUNDED PRECEDING), 12) END AS p_vs_specialty_holm,
-           CASE WHEN p_vs_national IS NOT NULL THEN round(max(least(1.0, national_factor * p_vs_national)) OVER (
+           CASE WHEN p_vs_national IS NOT NULL THEN round(max(least(1.0, (national_tests - national_rank + 1) * p_vs_national)) OVER (
                PARTITION BY cluster_id ORDER BY national_rank ROWS UNBOUNDED PRECEDING), 12) END AS p_vs_national_holm
     FROM ranked
 )
