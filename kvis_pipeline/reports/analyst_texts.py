@@ -60,7 +60,11 @@ def _sections(path: Path) -> dict[str, str]:
     """'## Gode råd' starts the section advice; text before the first heading is an error, as is an unknown heading."""
     sections: dict[str, list[str]] = {}
     current = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # Notepad and Word save UTF-8 with a byte order mark
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}, byte {error.start}: not UTF-8 text; save the file as UTF-8") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("## "):
             heading = line[3:].strip()
             if heading not in SECTIONS:

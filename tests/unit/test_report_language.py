@@ -94,3 +94,13 @@ def test_an_unknown_heading_names_the_file_the_line_and_the_headings_allowed(tmp
     path.write_text("## Gode råd\n\ntekst\n\n## Godt råd\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"psykiatri\.md, line 5: unknown section '## Godt råd'.*'## Gode råd'"):
         analyst_texts(tmp_path, "2025", "Psykiatri")
+
+
+def test_a_text_file_saved_on_windows_reads_and_a_wrong_encoding_is_named(tmp_path):
+    path = text_file(tmp_path, "2025", "Psykiatri")
+    path.parent.mkdir(parents=True)
+    path.write_bytes("\ufeff## Gode råd\r\n\r\n- Aftal data\r\n".encode())  # a byte order mark and CRLF
+    assert analyst_texts(tmp_path, "2025", "Psykiatri")["advice"] == "<ul>\n<li>Aftal data</li>\n</ul>"
+    path.write_bytes("## Gode råd\n\nSkab tryghed\n".encode("cp1252"))
+    with pytest.raises(ValueError, match=r"psykiatri\.md, byte \d+: not UTF-8 text; save the file as UTF-8"):
+        analyst_texts(tmp_path, "2025", "Psykiatri")
