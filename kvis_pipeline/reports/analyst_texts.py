@@ -7,6 +7,8 @@ from pathlib import Path
 
 from slugify import slugify
 
+from kvis_pipeline.reports.document import Bullets, Heading, Paragraph, Run
+
 # the level-2 headings a text file may have, and the part of the fact sheet each belongs to
 SECTIONS = {
     "Forventninger": "expectations",
@@ -28,13 +30,13 @@ def _markdown():
 
 @dataclass(frozen=True)
 class AnalystTexts:
-    """A section's text as HTML, or '' where the file or the section is absent."""
+    """A section's text as document blocks, or [] where the file or the section is absent."""
 
-    sections: dict[str, str]
+    sections: dict[str, list]
     source: Path | None = None
 
-    def __getitem__(self, section: str) -> str:
-        return self.sections.get(section, "")
+    def __getitem__(self, section: str) -> list:
+        return self.sections.get(section, [])
 
 
 def text_file(texts_dir: Path, wave: str, specialty_name: str) -> Path:
@@ -56,7 +58,7 @@ def analyst_texts(texts_dir: Path | None, wave: str, specialty_name: str) -> Ana
     return AnalystTexts(_sections(path), path)
 
 
-def _sections(path: Path) -> dict[str, str]:
+def _sections(path: Path) -> dict[str, list]:
     """'## Gode råd' starts the section advice; text before the first heading is an error, as is an unknown heading."""
     sections: dict[str, list[str]] = {}
     current = None
@@ -78,5 +80,51 @@ def _sections(path: Path) -> dict[str, str]:
         else:
             sections[current].append(line)
     return {
-        name: _markdown().render("\n".join(lines)).strip() for name, lines in sections.items() if "".join(lines).strip()
+        name: _blocks(_markdown().parse("\n".join(lines))) for name, lines in sections.items() if "".join(lines).strip()
     }
+
+
+def _blocks(tokens: list) -> list:
+    """Markdown's paragraphs, lists (nested ones flattened into their parent) and ### headings as document blocks;
+    links keep their words only, code its text."""
+    blocks: list = []
+    lists: list[tuple[list, bool]] = []  # the items of each open list, and whether it is numbered
+    heading = False
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append(([], token.type == "ordered_list_open"))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            items, numbered = lists.pop()
+            if lists:
+                lists[-1][0].extend(items)
+            else:
+                blocks.append(Bullets(items, numbered))
+        elif token.type == "heading_open":
+            heading = True
+        elif token.type == "inline":
+            runs = _runs(token.children or [])
+            if heading:
+                blocks.append(Heading("".join(run.text for run in runs)))
+            elif lists:
+                lists[-1][0].append(runs)
+            else:
+                blocks.append(Paragraph(runs))
+            heading = False
+        elif token.type in ("fence", "code_block"):
+            blocks.append(Paragraph(token.content.strip()))
+    return blocks
+
+
+def _runs(children: list) -> list[Run]:
+    runs: list[Run] = []
+    strong = emph = False
+    for child in children:
+        if child.type in ("strong_open", "strong_close"):
+            strong = child.type == "strong_open"
+        elif child.type in ("em_open", "em_close"):
+            emph = child.type == "em_open"
+        elif child.type in ("softbreak", "hardbreak"):
+            runs.append(Run(" ", strong, emph))
+        elif child.content:
+            runs.append(Run(child.content, strong, emph))
+    return runs

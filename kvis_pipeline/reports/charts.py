@@ -3,17 +3,22 @@
 Sizes are in CSS pixels and a chart is never wider than the page's text column (MAX_WIDTH), so it is printed at
 its own size: the smallest text, FONT_SIZE px, is 8.25 pt on paper."""
 
+import re
 import textwrap
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
 from kvis_pipeline.reports.danish import pct, rounded_parts, sentence
+from kvis_pipeline.reports.document import Chart
 
-FONT = "DejaVu Sans"
+FONT = "Liberation Sans"  # bundled in FONTS, so charts measure and draw text alike on every machine
+FONTS = Path(__file__).parent / "fonts"
 FONT_SIZE = 11  # px; 8.25 pt
 TITLE_SIZE = 12
 MAX_WIDTH = 670  # px: the A4 text column of style.css (178 mm)
@@ -56,27 +61,56 @@ class Figure:
         return f"{sentence(self.title) if self.title[-1:] not in '?!' else self.title} {self.description}"
 
 
+@cache
+def _fonts_registered() -> None:
+    vl_convert.register_font_directory(str(FONTS))
+
+
 def to_svg(figure: Figure) -> str:
     """SVG text for inlining into the HTML; Danish number format; no URL may be fetched. The Danish alternative text
     is the SVG's <title> (which the tagged PDF takes as the figure's /Alt) and <desc>; Vega's own English mark
     descriptions are left out."""
-    svg = vl_convert.vegalite_to_svg(figure.chart.to_dict(validate=False), format_locale="da-DK", allowed_base_urls=[])
+    _fonts_registered()
+    svg = vl_convert.vegalite_to_svg(vega_lite(figure), format_locale="da-DK", allowed_base_urls=[])
     head, bracket, body = svg.partition(">")
     words = f"<title>{escape(figure.alt_text)}</title><desc>{escape(figure.description)}</desc>"
     return f'{head} role="img"{bracket}{words}{body}'
 
 
+def render(figure: Figure | None) -> Chart | None:
+    """The chart rendered once, for the HTML and the PDF alike."""
+    if figure is None:
+        return None
+    svg = to_svg(figure)
+    width = float(re.search(r'width="([\d.]+)"', svg.partition(">")[0]).group(1))
+    return Chart(svg, figure.alt_text, width)
+
+
+CONFIG = (  # one plain dict: Altair's configure_* would deep-copy each chart and its data once per call
+    alt.Config(
+        font=FONT,
+        aria=False,
+        view=alt.ViewConfig(stroke=None),
+        title=alt.TitleConfig(fontSize=TITLE_SIZE, fontWeight="bold", color="#123a55", offset=8),
+        axis=alt.AxisConfig(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=0, grid=False),
+        axisY=alt.AxisConfig(labelExpr=SPLIT_LABEL),
+        legend=alt.LegendConfig(
+            labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", columns=3, labelLimit=0
+        ),
+    ).to_dict()
+)
+
+
+def vega_lite(figure: Figure) -> dict:
+    """The chart's Vega-Lite specification, with its title and the reports' look."""
+    spec = figure.chart.to_dict(validate=False)
+    spec["title"] = {"text": textwrap.wrap(figure.title, 80), "anchor": "start"}
+    spec["config"] = CONFIG
+    return spec
+
+
 def _figure(chart: alt.TopLevelMixin, title: str, description: str) -> Figure:
-    configured = (
-        chart.properties(title=alt.TitleParams(textwrap.wrap(title, 80), anchor="start"))
-        .configure(font=FONT, aria=False)
-        .configure_view(stroke=None)
-        .configure_title(fontSize=TITLE_SIZE, fontWeight="bold", color="#123a55", offset=8)
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=0, grid=False)
-        .configure_axisY(labelExpr=SPLIT_LABEL)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", columns=3, labelLimit=0)
-    )
-    return Figure(configured, title, sentence(description))
+    return Figure(chart, title, sentence(description))
 
 
 def _flat(label: str) -> str:

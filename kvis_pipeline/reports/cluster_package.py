@@ -69,7 +69,7 @@ def cluster_package(data: PublishedWave, cluster_id: int, min_cell: int) -> dict
                 f"{quoted_answers(str(data.item(MAIN_QUESTION)['positive_label']))}, over tid",
             )
             if data.variables(MAIN_QUESTION)
-            else {"chart": ""},
+            else {"chart": None},
         },
         "columns": COLUMNS,
         "all_suppressed": bool(units[0].results["suppressed"].all()),
@@ -148,7 +148,7 @@ def _section(data: PublishedWave, heading: str, variables: list[str], units: lis
         "question": question_text(data, variables) if single_question else "",
         "answer": _answer(data, variables[0]) if single_question else "",
         "rows": rows,
-        "chart": charts.to_svg(charts.grouped_bars(bars, COLUMNS, title)) if rows and chart else "",
+        "chart": charts.render(charts.grouped_bars(bars, COLUMNS, title)) if rows and chart else None,
     }
 
 

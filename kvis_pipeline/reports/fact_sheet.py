@@ -17,6 +17,7 @@ from kvis_pipeline.reports.danish import (
     sentence,
     survey_period,
 )
+from kvis_pipeline.reports.document import Chart
 from kvis_pipeline.reports.published_data import PublishedWave
 from kvis_pipeline.reports.trends import history_figure, response_movement, share_movement
 from kvis_pipeline.reports.units import (
@@ -134,7 +135,7 @@ def _engagement(data: PublishedWave, unit: Unit) -> dict:
     rows = [(item_label(data, v), unit, v) for v in variables]
     return {
         "text": " ".join(sentences),
-        "chart": _likert_svg(data, rows, question_text(data, variables)),
+        "chart": _likert_chart(data, rows, question_text(data, variables)),
     }
 
 
@@ -202,8 +203,8 @@ def _main_question(data: PublishedWave, unit: Unit, country: Unit, specialty_cod
             data, [unit, country], MAIN_QUESTION, "Andel (pct.)", f"Andel, der svarer {answers}, over tid"
         ),
         "text_some": text_some,
-        "chart": _likert_svg(data, [(unit.name, unit, MAIN_QUESTION), (NATION, country, MAIN_QUESTION)], question),
-        "cluster_chart": charts.to_svg(
+        "chart": _likert_chart(data, [(unit.name, unit, MAIN_QUESTION), (NATION, country, MAIN_QUESTION)], question),
+        "cluster_chart": charts.render(
             charts.share_dots(
                 dots,
                 {k: v for k, v in references.items() if v is not None},
@@ -293,7 +294,7 @@ def priority_against_delivery(data: PublishedWave, unit: Unit) -> dict:
             f"{pct(unit.share(got))} oplever det altid eller ofte på møderne."
         )
     chart = charts.grouped_bars(bars, series, EXPECTATIONS_TITLE) if not bars.empty else None
-    return {"text": text, "chart": charts.to_svg(chart) if chart is not None else ""}
+    return {"text": text, "chart": charts.render(chart)}
 
 
 def negative_share(data: PublishedWave, unit: Unit, variable: str) -> float | None:
@@ -345,13 +346,13 @@ def _data_use(data: PublishedWave, unit: Unit) -> dict:
     )
     return {
         "text": " ".join(sentences),
-        "chart": charts.to_svg(
+        "chart": charts.render(
             charts.share_bars(
                 bars, "Andel, der har valgt barrieren (pct.)", question_text(data, data.variables("s_8_"))
             )
         )
         if not bars.empty
-        else "",
+        else None,
     }
 
 
@@ -381,7 +382,7 @@ def _improvements(data: PublishedWave, unit: Unit, country: Unit) -> dict:
     text = " ".join(filter(None, [text, share_movement(unit, data.wave, IMPROVEMENTS, "Andelen")]))
     return {
         "text": text,
-        "chart": charts.to_svg(
+        "chart": charts.render(
             charts.share_bars(bars, "Andel, der har svaret ja (pct.)", str(data.item(IMPROVEMENTS)["question_text"]))
         ),
     }
@@ -409,7 +410,7 @@ def _motivation(data: PublishedWave, unit: Unit) -> dict:
     bars = pd.DataFrame([{"label": item_label(data, v), "share": unit.share(v), "suppressed": False} for v in ranked])
     return {
         "text": text,
-        "chart": charts.to_svg(
+        "chart": charts.render(
             charts.share_bars(
                 bars,
                 "Andel med stor eller meget stor betydning (pct.)",
@@ -417,7 +418,7 @@ def _motivation(data: PublishedWave, unit: Unit) -> dict:
             )
         )
         if not bars.empty
-        else "",
+        else None,
     }
 
 
@@ -428,6 +429,6 @@ def question_text(data: PublishedWave, variables: list[str]) -> str:
     return text.split(" - ")[0] if " - " in text else text
 
 
-def _likert_svg(data: PublishedWave, rows: list[tuple[str, Unit, str]], title: str) -> str:
+def _likert_chart(data: PublishedWave, rows: list[tuple[str, Unit, str]], title: str) -> Chart | None:
     frame = likert_rows(data, rows)
-    return charts.to_svg(charts.diverging_likert(frame, title)) if not frame.empty else ""
+    return charts.render(charts.diverging_likert(frame, title)) if not frame.empty else None

@@ -17,8 +17,9 @@ from kvis_pipeline.reports.analyst_texts import analyst_texts, wave_text_files
 from kvis_pipeline.reports.cluster_package import cluster_package
 from kvis_pipeline.reports.fact_sheet import fact_sheet
 from kvis_pipeline.reports.families import CLUSTER_PACKAGES, FACT_SHEETS, REPORTS, reports_dir
+from kvis_pipeline.reports.layouts import cluster_package_document, fact_sheet_document
 from kvis_pipeline.reports.published_data import PublishedWave, read_published_wave
-from kvis_pipeline.reports.render import render_html, write_report
+from kvis_pipeline.reports.render import write_report
 
 FINGERPRINTS = ".fingerprints.json"  # per family and wave: what the files on disk were rendered from
 
@@ -149,10 +150,10 @@ def _render(job: Job) -> list[Path]:
     if job.family == FACT_SHEETS:
         name = data.specialty_response.set_index("specialty_code").at[job.unit, "specialty_name"]
         texts = analyst_texts(_worker["texts_dir"], data.wave, name)
-        html = render_html("faktaark.html.j2", fact_sheet(data, job.unit, min_cell, texts))
+        document = fact_sheet_document(fact_sheet(data, job.unit, min_cell, texts))
     else:
-        html = render_html("klyngepakke.html.j2", cluster_package(data, job.unit, min_cell))
-    rendered = write_report(html, job.target)
+        document = cluster_package_document(cluster_package(data, job.unit, min_cell))
+    rendered = write_report(document, job.target)
     return [rendered.html, rendered.pdf]
 
 
@@ -171,7 +172,7 @@ def _fingerprint(data: PublishedWave, min_cell: int, texts_dir: Path | None) -> 
     rendered with."""
     frames = {name: value for name, value in vars(data).items() if isinstance(value, pd.DataFrame)}
     code = files_digest(
-        [p for p in Path(__file__).parent.rglob("*") if p.suffix in {".py", ".j2", ".css"}],
+        [p for p in Path(__file__).parent.rglob("*") if p.suffix in {".py", ".j2", ".css", ".typ"}],
         Path(__file__).parent,
         by="content",
     )

@@ -1,14 +1,17 @@
-"""Turn a report's content into a self-contained HTML file (charts inline as SVG) and a PDF (WeasyPrint)."""
+"""Typeset a report document as a self-contained HTML page (Jinja, charts inline as SVG) and as a tagged PDF/UA-1
+(Typst, the compiler that ships in its wheel: no system library, no network), from the same document."""
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jinja2
-import weasyprint
+import typst
 
 from kvis_pipeline.core.atomic import write_atomically
-from kvis_pipeline.reports.units import NATION
+from kvis_pipeline.reports.charts import FONTS
+from kvis_pipeline.reports.document import Document, to_plain
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,18 +33,31 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(template: str, content: dict) -> str:
+@cache
+def _compiler() -> typst.Compiler:
+    """One compiler per process: it keeps the template parsed and the fonts loaded between reports. Only the bundled
+    fonts, so a PDF looks the same on every machine, a bare container included."""
+    return typst.Compiler(
+        str(TEMPLATES / "report.typ"), root=str(TEMPLATES), font_paths=[str(FONTS)], ignore_system_fonts=True
+    )
+
+
+def render_html(document: Document) -> str:
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
-    return _environment().get_template(template).render(css=css, nation=NATION, **content)
+    return _environment().get_template("report.html.j2").render(css=css, doc=document)
 
 
-def write_report(html: str, target: Path) -> RenderedReport:
+def render_pdf(document: Document) -> bytes:
+    """PDF/UA-1: tagged (structure tree, reading order, headings, tables with header cells, figures with the chart's
+    Danish alternative text), with the document's language (da) and title, as Danish public bodies must publish."""
+    inputs = {"document": json.dumps(to_plain(document), ensure_ascii=False)}
+    return _compiler().compile(sys_inputs=inputs, pdf_standards=["ua-1"])
+
+
+def write_report(document: Document, target: Path) -> RenderedReport:
     """Write <target>.html and <target>.pdf; each appears whole or not at all (written aside, then renamed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = target.with_suffix(".html"), target.with_suffix(".pdf")
-    write_atomically(html_path, html)
-    # PDF/UA-1: tagged (structure tree, reading order, tables with header cells, figures with their <title> as
-    # alternative text), with the HTML's language and title, as Danish public bodies must publish
-    pdf = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
-    write_atomically(pdf_path, pdf)
+    write_atomically(html_path, render_html(document))
+    write_atomically(pdf_path, render_pdf(document))
     return RenderedReport(html_path, pdf_path)

@@ -64,11 +64,11 @@ def history_figure(data: PublishedWave, units: list[Unit], variable: str, axis_t
         columns=["series", "wave", "share"],
     )
     if lines.empty:
-        return {"chart": "", "waves": [], "rows": []}
+        return {"chart": None, "waves": [], "rows": []}
     waves = [wave for wave in data.waves_so_far if wave in set(lines["wave"])]
     series = [unit.name for unit in units]
     return {
-        "chart": charts.to_svg(charts.share_lines(lines, waves, series, axis_title, title)),
+        "chart": charts.render(charts.share_lines(lines, waves, series, axis_title, title)),
         "waves": waves,
         "rows": [
             {"name": name, "cells": [pct(shares[w]) if w in shares else "–" for w in waves]}

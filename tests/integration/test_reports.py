@@ -107,7 +107,7 @@ def test_the_psychiatry_fact_sheet_states_the_seed_figures_in_html_and_pdf(site)
     assert re.search(
         r"Side 1 af \d", pdf_text(sheet.with_suffix(".pdf"))
     )  # the page footer: the style sheet took effect
-    assert 'font-family: "DejaVu Sans"' in sheet.with_suffix(".html").read_text(encoding="utf-8")  # not escaped
+    assert 'font-family: "Liberation Sans"' in sheet.with_suffix(".html").read_text(encoding="utf-8")  # not escaped
 
 
 def test_every_fact_sheet_states_its_own_specialty_figures(site):

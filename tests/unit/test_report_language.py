@@ -4,12 +4,15 @@ month, and the analysts' text files."""
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import pypdfium2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kvis_pipeline.reports.analyst_texts import SECTIONS, analyst_texts, text_file
 from kvis_pipeline.reports.danish import danish_order, quoted_answers, rounded_parts, survey_period
+from kvis_pipeline.reports.document import Analyst, Bullets, Document, Paragraph, Run, Section
+from kvis_pipeline.reports.render import render_html, render_pdf
 
 
 def half_up(value: float) -> int:
@@ -67,24 +70,42 @@ def test_the_survey_period_is_the_month_of_the_fieldwork(start, end, text):
     assert survey_period(datetime.date(*start), datetime.date(*end)) == text
 
 
-def test_an_analyst_text_file_gives_its_sections_as_html_and_markup_stays_text(tmp_path):
+def test_an_analyst_text_file_gives_its_sections_and_markup_stays_text_in_html_and_pdf(tmp_path):
     path = text_file(tmp_path, "2025", "Oto-rhino-laryngologi")
     path.parent.mkdir(parents=True)
     path.write_text(
-        "## Gode råd\n\n- Aftal **data**\n- <script>alert(1)</script>\n\n## Forbedringer\n\nBedre dokumentation.\n",
+        "## Gode råd\n\n- Aftal **data**\n- <script>alert(1)</script>\n- #pagebreak() [x] $y$\n\n"
+        "## Forbedringer\n\nBedre dokumentation.\n",
         encoding="utf-8",
     )
     texts = analyst_texts(tmp_path, "2025", "Oto-rhino-laryngologi")
     assert path.name == "oto-rhino-laryngologi.md"
-    assert "<li>Aftal <strong>data</strong></li>" in texts["advice"]
-    assert "<script>" not in texts["advice"] and "&lt;script&gt;" in texts["advice"]
-    assert texts["improvements"] == "<p>Bedre dokumentation.</p>"
-    assert texts["expectations"] == ""  # a section the file does not have
+    assert texts["advice"] == [
+        Bullets(
+            [
+                [Run("Aftal "), Run("data", strong=True)],
+                [Run("<script>alert(1)</script>")],
+                [Run("#pagebreak() [x] $y$")],
+            ]
+        )
+    ]
+    assert texts["improvements"] == [Paragraph([Run("Bedre dokumentation.")])]
+    assert texts["expectations"] == []  # a section the file does not have
+    document = Document(
+        "Titel", "Undertitel", "september 2025", "Om", [Section("Gode råd", [Analyst(texts["advice"])])]
+    )
+    html = render_html(document)
+    assert "<li>Aftal <strong>data</strong></li>" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    pdf = pypdfium2.PdfDocument(render_pdf(document))
+    assert len(pdf) == 1  # #pagebreak() stayed text
+    text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    assert "Aftal data" in text and "<script>alert(1)</script>" in text and "#pagebreak() [x] $y$" in text
 
 
 def test_without_a_text_file_every_section_is_empty(tmp_path):
     texts = analyst_texts(tmp_path, "2025", "Psykiatri")
-    assert all(texts[section] == "" for section in SECTIONS.values())
+    assert all(texts[section] == [] for section in SECTIONS.values())
     assert analyst_texts(None, "2025", "Psykiatri").sections == {}
 
 
@@ -100,7 +121,7 @@ def test_a_text_file_saved_on_windows_reads_and_a_wrong_encoding_is_named(tmp_pa
     path = text_file(tmp_path, "2025", "Psykiatri")
     path.parent.mkdir(parents=True)
     path.write_bytes("\ufeff## Gode råd\r\n\r\n- Aftal data\r\n".encode())  # a byte order mark and CRLF
-    assert analyst_texts(tmp_path, "2025", "Psykiatri")["advice"] == "<ul>\n<li>Aftal data</li>\n</ul>"
+    assert analyst_texts(tmp_path, "2025", "Psykiatri")["advice"] == [Bullets([[Run("Aftal data")]])]
     path.write_bytes("## Gode råd\n\nSkab tryghed\n".encode("cp1252"))
     with pytest.raises(ValueError, match=r"psykiatri\.md, byte \d+: not UTF-8 text; save the file as UTF-8"):
         analyst_texts(tmp_path, "2025", "Psykiatri")
