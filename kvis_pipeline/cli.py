@@ -73,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     bench.add_argument("--keep", action="store_true", help="keep each size's site (landing, warehouse, publication)")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
+    bench.add_argument(
+        "--reports",
+        action="store_true",
+        help="also time `kvis report` on each wave (984 rows give the reference wave's 73 clusters)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -111,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.waves,
                 args.keep,
                 args.json,
+                args.reports,
             )
             return 0
         if args.command == "generate-reference":

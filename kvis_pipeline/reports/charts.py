@@ -15,7 +15,7 @@ import pandas as pd
 import vl_convert
 
 from kvis_pipeline.reports.danish import pct, rounded_parts, sentence
-from kvis_pipeline.reports.document import Chart
+from kvis_pipeline.reports.document import Cell, Chart, Row, Table
 
 FONT = "Liberation Sans"  # bundled in FONTS, so charts measure and draw text alike on every machine
 FONTS = Path(__file__).parent / "fonts"
@@ -55,6 +55,7 @@ class Figure:
     chart: alt.TopLevelMixin
     title: str
     description: str
+    figures: Table | None = None  # the chart's figures as printed, for readers who cannot see it
 
     @property
     def alt_text(self) -> str:
@@ -83,7 +84,7 @@ def render(figure: Figure | None) -> Chart | None:
         return None
     svg = to_svg(figure)
     width = float(re.search(r'width="([\d.]+)"', svg.partition(">")[0]).group(1))
-    return Chart(svg, figure.alt_text, width)
+    return Chart(svg, figure.alt_text, width, figure.figures)
 
 
 CONFIG = (  # one plain dict: Altair's configure_* would deep-copy each chart and its data once per call
@@ -109,8 +110,18 @@ def vega_lite(figure: Figure) -> dict:
     return spec
 
 
-def _figure(chart: alt.TopLevelMixin, title: str, description: str) -> Figure:
-    return Figure(chart, title, sentence(description))
+def _figure(chart: alt.TopLevelMixin, title: str, description: str, figures: Table | None = None) -> Figure:
+    return Figure(chart, title, sentence(description), figures)
+
+
+def _figures(header: list[str], rows: list[list[str]]) -> Table:
+    return Table(header, [Row([Cell(text) for text in row]) for row in rows])
+
+
+def _chart(frame: pd.DataFrame) -> alt.Chart:
+    """A chart of the frame's rows as plain values: Altair's own conversion of a DataFrame costs more than drawing."""
+    values = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return alt.Chart(alt.Data(values=values))
 
 
 def _flat(label: str) -> str:
@@ -136,9 +147,9 @@ def diverging_likert(rows: pd.DataFrame, title: str) -> Figure:
     row_sort = frame.sort_values("row_order")["row"].drop_duplicates().tolist()
     step = 16 * _lines(row_sort) + 10
     y = alt.Y("row:N", sort=row_sort, title=None)
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
+    zero = _chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
     bars = (
-        alt.Chart(frame)
+        _chart(frame)
         .mark_bar(height=step - 8, stroke="white", strokeWidth=1)
         .encode(
             y=y,
@@ -155,7 +166,7 @@ def diverging_likert(rows: pd.DataFrame, title: str) -> Figure:
     )
     frame["ink"] = ["white" if colours and colours[order] in DARK_INK else "#222" for order in frame["category_order"]]
     labels = (
-        alt.Chart(frame[frame["label_percent"] >= 8])
+        _chart(frame[frame["label_percent"] >= 8])
         .mark_text(fontSize=FONT_SIZE)
         .encode(
             y=y,
@@ -171,7 +182,14 @@ def diverging_likert(rows: pd.DataFrame, title: str) -> Figure:
         + ", ".join(f"{s.category} {s.label_percent} pct." for s in segments.sort_values("category_order").itertuples())
         for row, segments in frame.groupby("row", sort=False)
     ]
-    return _figure(chart, title, "; ".join(rows_said))
+    table = _figures(
+        ["", *categories],
+        [
+            [_flat(row), *(f"{s.label_percent} pct." for s in segments.sort_values("category_order").itertuples())]
+            for row, segments in frame.groupby("row", sort=False)
+        ],
+    )
+    return _figure(chart, title, "; ".join(rows_said), table)
 
 
 def _diverging_positions(rows: pd.DataFrame) -> pd.DataFrame:
@@ -221,7 +239,7 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
     shown = frame[~frame["suppressed"].astype(bool)]
     reference = pd.DataFrame({"level": list(references), "percent": [v * 100 for v in references.values()]})
     layers = [
-        alt.Chart(reference)
+        _chart(reference)
         .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
         .encode(
             x="percent:Q",
@@ -229,8 +247,8 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
                 "level:N", scale=alt.Scale(domain=list(references), range=["#e07b00", "#6b6b6b"]), title=None
             ),
         ),
-        alt.Chart(shown).mark_rule(color=POSITIVE, strokeWidth=2).encode(y=y, x="low:Q", x2="high:Q"),
-        alt.Chart(shown).mark_point(filled=True, size=60, color=POSITIVE, opacity=1).encode(y=y, x=x),
+        _chart(shown).mark_rule(color=POSITIVE, strokeWidth=2).encode(y=y, x="low:Q", x2="high:Q"),
+        _chart(shown).mark_point(filled=True, size=60, color=POSITIVE, opacity=1).encode(y=y, x=x),
     ]
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
     said = [
@@ -248,7 +266,25 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
         )
     ]
     said += [f"{level}: {pct(share)}" for level, share in references.items()]
-    return _figure(chart, title, "; ".join(said))
+    table = _figures(
+        ["", "Andel", "95 pct.-konfidensinterval", "Gyldige svar"],
+        [
+            [label, text, "", "" if pd.isna(n) else str(int(n))]
+            if hidden
+            else [label, pct(share), f"{pct(low)} til {pct(high)}", str(int(n))]
+            for label, n, share, low, high, hidden, text in zip(
+                dots["label"],
+                dots["n"],
+                dots["share"],
+                dots["ci_low"],
+                dots["ci_high"],
+                dots["suppressed"],
+                _hidden_texts(dots),
+            )
+        ]
+        + [[level, pct(share), "", ""] for level, share in references.items()],
+    )
+    return _figure(chart, title, "; ".join(said), table)
 
 
 def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> Figure:
@@ -266,18 +302,19 @@ def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> Figure:
     y = alt.Y("label:N", sort=order, title=None)
     shown = frame[~frame["suppressed"]]
     layers = [
-        alt.Chart(shown)
+        _chart(shown)
         .mark_bar(color=POSITIVE, height=14)
         .encode(y=y, x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))),
-        alt.Chart(shown)
+        _chart(shown)
         .mark_text(align="left", dx=3, fontSize=FONT_SIZE)
         .encode(y=y, x="percent:Q", text=alt.Text("percent:Q", format=".0f")),
-        alt.Chart(frame[frame["suppressed"]])
+        _chart(frame[frame["suppressed"]])
         .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="#555", fontStyle="italic")
         .encode(y=y, x=alt.datum(0), text="text:N"),
     ]
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
-    return _figure(chart, title, _said(bars))
+    table = _figures(["", "Andel"], [[label, _shown(bars, i)] for i, label in enumerate(bars["label"])])
+    return _figure(chart, title, _said(bars), table)
 
 
 def _said(bars: pd.DataFrame) -> str:
@@ -288,6 +325,13 @@ def _said(bars: pd.DataFrame) -> str:
         f"{label}: {'' if name is None else name + ' '}{text if hidden else pct(share)}"
         for label, name, share, hidden, text in zip(bars["label"], series, bars["share"], bars["suppressed"], texts)
     )
+
+
+def _shown(bars: pd.DataFrame, position: int) -> str:
+    """A bar's figure as printed, or the words that stand for a hidden one."""
+    if bars["suppressed"].iloc[position]:
+        return _hidden_texts(bars)[position]
+    return pct(bars["share"].iloc[position])
 
 
 def _hidden_texts(bars: pd.DataFrame) -> list[str]:
@@ -314,22 +358,25 @@ def grouped_bars(bars: pd.DataFrame, series: list[str], title: str, axis_title: 
     )
     shown = frame[~frame["suppressed"]]
     layers = [
-        alt.Chart(shown)
+        _chart(shown)
         .mark_bar()
         .encode(
             y=y, yOffset=offset, color=colour, x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))
         ),
-        alt.Chart(shown)
+        _chart(shown)
         .mark_text(align="left", dx=3, fontSize=FONT_SIZE)
         .encode(y=y, yOffset=offset, x="percent:Q", text=alt.Text("percent:Q", format=".0f")),
-        alt.Chart(frame[frame["suppressed"]])
+        _chart(frame[frame["suppressed"]])
         .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="#555", fontStyle="italic")
         .encode(y=y, yOffset=offset, x=alt.datum(0), text="text:N"),
     ]
     # with an offset, the step is that of one bar of a group
     step = max(13, -(-(16 * _lines(order) + 6) // len(series)))
     chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(step))
-    return _figure(chart, title, _said(bars))
+    cells = {(label, name): _shown(bars, i) for i, (label, name) in enumerate(zip(bars["label"], bars["series"]))}
+    labels = list(dict.fromkeys(bars["label"]))
+    table = _figures(["", *series], [[label, *(cells.get((label, name), "") for name in series)] for label in labels])
+    return _figure(chart, title, _said(bars), table)
 
 
 def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_title: str, title: str) -> Figure:
@@ -343,7 +390,7 @@ def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_t
         "series:N", sort=series, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)]), title=None
     )
     chart = (
-        alt.Chart(frame)
+        _chart(frame)
         .mark_line(point=True)
         .encode(
             x=alt.X("wave:O", sort=waves, title=None, axis=alt.Axis(labelAngle=0)),

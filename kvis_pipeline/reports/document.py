@@ -7,19 +7,6 @@ from typing import ClassVar
 
 
 @dataclass(frozen=True)
-class Chart:
-    """A rendered chart: its SVG, its Danish alternative text and its width in CSS pixels."""
-
-    svg: str
-    alt: str
-    width: float
-    kind: ClassVar[str] = "chart"
-
-    def __html__(self) -> str:  # Jinja places the SVG as markup
-        return self.svg
-
-
-@dataclass(frozen=True)
 class Run:
     """A stretch of text in one style."""
 
@@ -79,6 +66,21 @@ class Table:
     footer: Row | None = None
     style: str = ""  # "" | "history" (a narrow table of figures beside a chart)
     kind: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: its SVG, its Danish alternative text, its width in CSS pixels, and its figures as a table
+    (the HTML offers it under the chart)."""
+
+    svg: str
+    alt: str
+    width: float
+    figures: Table | None = None
+    kind: ClassVar[str] = "chart"
+
+    def __html__(self) -> str:  # Jinja places the SVG as markup
+        return self.svg
 
 
 @dataclass(frozen=True)

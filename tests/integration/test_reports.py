@@ -418,7 +418,7 @@ def _figures(node, found: list) -> list:
     return found
 
 
-def test_every_pdf_is_tagged_pdf_ua_in_danish_with_a_title_and_alt_text_per_chart(site):
+def test_every_pdf_is_tagged_pdf_ua_in_danish_with_a_title_and_alt_text_per_chart_and_the_html_its_figures(site):
     import pikepdf
 
     pdfs = sorted((site["published"] / "reports").glob("*/2025/*.pdf"))
@@ -435,5 +435,7 @@ def test_every_pdf_is_tagged_pdf_ua_in_danish_with_a_title_and_alt_text_per_char
             alts = _figures(pdf.Root.StructTreeRoot, [])
         charts = re.findall(r"<svg[^>]*>\s*<title>(.*?)</title>", html)
         assert len(alts) == len(charts) == html.count("<svg") > 0, path.name
+        figures = re.findall(r'<details class="figures"><summary>Tallene bag figuren</summary>\s*<table>', html)
+        assert len(figures) == len(charts), path.name
         assert all(alt and re.search(r"\d+ pct\.|for få svar|udeladt", alt) for alt in alts), path.name
         assert not re.search(r"\d,\d{4,}|\d\.\d{4,}", " ".join(alts))  # numbers as printed, no raw decimals

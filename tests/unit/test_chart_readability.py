@@ -120,3 +120,25 @@ def test_a_hidden_cluster_keeps_its_row_with_the_reason_and_no_dot():
     lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
     assert "Psyk – Nord" in lines and "(for få svar)" in lines and "(n = 9)" in lines
     assert svg.count('fill="#1f5f8b"') == 1  # one dot: the hidden cluster has none
+
+
+def _cells(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_a_chart_carries_its_figures_as_printed_for_the_table_under_it():
+    likert_figures = CHARTS["likert"]().figures
+    assert likert_figures.header == ["", *SCALE]
+    assert _cells(likert_figures) == [[LONG_LABEL, "41 pct.", "23 pct.", "16 pct.", "12 pct.", "8 pct."]]
+    assert _cells(CHARTS["bars"]().figures) == [[LONG_LABEL, "50 pct."], ["Kort", "x"]]
+    grouped = CHARTS["grouped"]().figures
+    assert grouped.header == ["", "A", "B"] and _cells(grouped) == [
+        [LONG_LABEL, "50 pct.", "50 pct."],
+        ["Kort", "x", "x"],
+    ]
+    assert _cells(CHARTS["dots"]().figures) == [
+        ["Psyk – Midt – Århus/Djurs", "60 pct.", "30 pct. til 85 pct.", "9"],
+        ["Psyk – Nord", "for få svar", "", ""],
+        ["Psykiatri", "64 pct.", "", ""],
+        ["Alle specialer", "66 pct.", "", ""],
+    ]

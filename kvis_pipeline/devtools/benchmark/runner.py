@@ -50,6 +50,9 @@ class BenchRow:
     baseline_peak_mb: float = 0.0
     rerun_seconds: float = 0.0
     marts_identical: bool = False
+    reports: int = 0  # fact sheets and cluster packages rendered by `kvis report` (with --reports)
+    reports_seconds: float = 0.0
+    reports_peak_mb: float = 0.0
 
     @property
     def ratio(self) -> float:
@@ -109,7 +112,7 @@ def site_environment(site: Path) -> dict[str, str]:
     return env
 
 
-def bench_one(respondents: int, workdir: Path, waves: int = 1, log=print) -> BenchRow:
+def bench_one(respondents: int, workdir: Path, waves: int = 1, log=print, reports: bool = False) -> BenchRow:
     site = workdir / f"n{respondents}"
     shutil.rmtree(site, ignore_errors=True)
     log(f"n={respondents}: generating {waves} wave(s) in {site}")
@@ -133,6 +136,14 @@ def bench_one(respondents: int, workdir: Path, waves: int = 1, log=print) -> Ben
     if "unchanged since the last run" not in rerun.stdout:
         raise RuntimeError(f"the rerun with nothing changed ran again:\n{rerun.stdout}")
     row.rerun_seconds = rerun.seconds
+
+    if reports:
+        log(f"n={respondents}: kvis report")
+        rendered = _checked(
+            measure([sys.executable, "-m", "kvis_pipeline.cli", "report", "--wave", WAVE], env), "report"
+        )
+        row.reports_seconds, row.reports_peak_mb = rendered.seconds, rendered.peak_mb
+        row.reports = len(list((site / "published" / "reports").glob(f"*/{WAVE}/*.pdf")))
 
     log(f"n={respondents}: baseline")
     baseline = _checked(
@@ -207,6 +218,7 @@ def differing_marts(published: Path, baseline: Path, wave: str) -> dict[str, int
 
 
 def format_table(rows: list[BenchRow]) -> str:
+    with_reports = any(row.reports for row in rows)
     header = [
         "N",
         "clusters",
@@ -220,6 +232,7 @@ def format_table(rows: list[BenchRow]) -> str:
         "ratio",
         "rerun s",
         "marts = baseline",
+        *(["reports", "reports s", "reports MB"] if with_reports else []),
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
     for row in rows:
@@ -236,17 +249,29 @@ def format_table(rows: list[BenchRow]) -> str:
             f"{row.ratio:.1f}x",
             f"{row.rerun_seconds:.1f}",
             "yes" if row.marts_identical else "NO",
+            *(
+                [f"{row.reports:,}", f"{row.reports_seconds:.1f}", f"{row.reports_peak_mb:,.0f}"]
+                if with_reports
+                else []
+            ),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def run_benchmark(
-    sizes: list[int], workdir: Path, waves: int = 1, keep: bool = False, json_path: Path | None = None
+    sizes: list[int],
+    workdir: Path,
+    waves: int = 1,
+    keep: bool = False,
+    json_path: Path | None = None,
+    reports: bool = False,
 ) -> list[BenchRow]:
     rows = []
     for size in sizes:
-        row = bench_one(size, workdir, waves, log=lambda text: print(text, file=sys.stderr, flush=True))
+        row = bench_one(
+            size, workdir, waves, log=lambda text: print(text, file=sys.stderr, flush=True), reports=reports
+        )
         rows.append(row)
         print(format_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
         if not keep:
