@@ -1,4 +1,5 @@
-"""Report charts as Altair specifications, rendered to SVG offline by vl-convert (no browser, no network).
+"""Report charts as Vega-Lite specifications, rendered to SVG offline by vl-convert (no browser, no network). The
+specifications are plain dicts: building them with Altair cost more than drawing them.
 
 Sizes are in CSS pixels and a chart is never wider than the page's text column (MAX_WIDTH), so it is printed at
 its own size: the smallest text, FONT_SIZE px, is 8.25 pt on paper."""
@@ -10,7 +11,6 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import vl_convert
 
@@ -34,6 +34,7 @@ LIKERT_COLOURS = {
 }
 DARK_INK = {"#1f5f8b", "#a33027", "#5c5c5c"}  # segment colours that take white figures
 WIDTH = 330
+HIDDEN_TEXT = {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE, "color": "#555", "fontStyle": "italic"}
 
 
 def wrapped(label: str) -> str:
@@ -52,7 +53,7 @@ SPLIT_LABEL = "split(datum.label, '\\n')"
 class Figure:
     """A chart with the words that stand in for it: its title, and its figures as a reader would say them."""
 
-    chart: alt.TopLevelMixin
+    chart: dict  # Vega-Lite, without the title and the look (vega_lite adds them)
     title: str
     description: str
     figures: Table | None = None  # the chart's figures as printed, for readers who cannot see it
@@ -87,30 +88,31 @@ def render(figure: Figure | None) -> Chart | None:
     return Chart(svg, figure.alt_text, width, figure.figures)
 
 
-CONFIG = (  # one plain dict: Altair's configure_* would deep-copy each chart and its data once per call
-    alt.Config(
-        font=FONT,
-        aria=False,
-        view=alt.ViewConfig(stroke=None),
-        title=alt.TitleConfig(fontSize=TITLE_SIZE, fontWeight="bold", color="#123a55", offset=8),
-        axis=alt.AxisConfig(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=0, grid=False),
-        axisY=alt.AxisConfig(labelExpr=SPLIT_LABEL),
-        legend=alt.LegendConfig(
-            labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", columns=3, labelLimit=0
-        ),
-    ).to_dict()
-)
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+CONFIG = {
+    "font": FONT,
+    "aria": False,
+    "view": {"stroke": None},
+    "title": {"fontSize": TITLE_SIZE, "fontWeight": "bold", "color": "#123a55", "offset": 8},
+    "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelLimit": 0, "grid": False},
+    "axisY": {"labelExpr": SPLIT_LABEL},
+    "legend": {
+        "labelFontSize": FONT_SIZE,
+        "titleFontSize": FONT_SIZE,
+        "orient": "bottom",
+        "columns": 3,
+        "labelLimit": 0,
+    },
+}
 
 
 def vega_lite(figure: Figure) -> dict:
     """The chart's Vega-Lite specification, with its title and the reports' look."""
-    spec = figure.chart.to_dict(validate=False)
-    spec["title"] = {"text": textwrap.wrap(figure.title, 80), "anchor": "start"}
-    spec["config"] = CONFIG
-    return spec
+    title = {"text": textwrap.wrap(figure.title, 80), "anchor": "start"}
+    return figure.chart | {"$schema": SCHEMA, "title": title, "config": CONFIG}
 
 
-def _figure(chart: alt.TopLevelMixin, title: str, description: str, figures: Table | None = None) -> Figure:
+def _figure(chart: dict, title: str, description: str, figures: Table | None = None) -> Figure:
     return Figure(chart, title, sentence(description), figures)
 
 
@@ -118,10 +120,23 @@ def _figures(header: list[str], rows: list[list[str]]) -> Table:
     return Table(header, [Row([Cell(text) for text in row]) for row in rows])
 
 
-def _chart(frame: pd.DataFrame) -> alt.Chart:
-    """A chart of the frame's rows as plain values: Altair's own conversion of a DataFrame costs more than drawing."""
-    values = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return alt.Chart(alt.Data(values=values))
+def _values(frame: pd.DataFrame) -> dict:
+    """The frame's rows as inline data, missing values as null."""
+    columns = {name: [None if _missing(v) else v for v in frame[name].tolist()] for name in frame.columns}
+    return {"values": [dict(zip(columns, row)) for row in zip(*columns.values())]}
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _layer(mark: dict, data: pd.DataFrame, **encoding) -> dict:
+    return {"data": _values(data), "mark": mark, "encoding": encoding}
+
+
+def _field(name: str, kind: str, **settings) -> dict:
+    """An encoding channel: kind is 'quantitative', 'nominal' or 'ordinal'."""
+    return {"field": name, "type": kind, **settings}
 
 
 def _flat(label: str) -> str:
@@ -141,42 +156,37 @@ def diverging_likert(rows: pd.DataFrame, title: str) -> Figure:
     )
     colours = LIKERT_COLOURS.get(len(categories))
     # domain from the least favourable answer, so the legend runs left to right as the bars do
-    colour_scale = (
-        alt.Scale(domain=categories[::-1], range=colours[::-1]) if colours else alt.Scale(domain=categories[::-1])
-    )
+    colour_scale = {"domain": categories[::-1], **({"range": colours[::-1]} if colours else {})}
     row_sort = frame.sort_values("row_order")["row"].drop_duplicates().tolist()
     step = 16 * _lines(row_sort) + 10
-    y = alt.Y("row:N", sort=row_sort, title=None)
-    zero = _chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    bars = (
-        _chart(frame)
-        .mark_bar(height=step - 8, stroke="white", strokeWidth=1)
-        .encode(
-            y=y,
-            x=alt.X(
-                "start:Q",
-                title="Andel af svarene (pct.)",
-                scale=alt.Scale(domain=[-100, 100]),
-                axis=alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr="abs(datum.value)"),
-            ),
-            x2="end:Q",
-            color=alt.Color("category:N", scale=colour_scale, title=None, legend=alt.Legend(columns=len(categories))),
-            order=alt.Order("category_order:Q"),
-        )
+    y = _field("row", "nominal", sort=row_sort, title=None)
+    zero = _layer({"type": "rule", "color": "#333"}, pd.DataFrame({"x": [0]}), x=_field("x", "quantitative"))
+    bars = _layer(
+        {"type": "bar", "height": step - 8, "stroke": "white", "strokeWidth": 1},
+        frame,
+        y=y,
+        x=_field(
+            "start",
+            "quantitative",
+            title="Andel af svarene (pct.)",
+            scale={"domain": [-100, 100]},
+            axis={"values": [-100, -50, 0, 50, 100], "labelExpr": "abs(datum.value)"},
+        ),
+        x2={"field": "end"},
+        color=_field("category", "nominal", scale=colour_scale, title=None, legend={"columns": len(categories)}),
+        order=_field("category_order", "quantitative"),
     )
     frame["ink"] = ["white" if colours and colours[order] in DARK_INK else "#222" for order in frame["category_order"]]
-    labels = (
-        _chart(frame[frame["label_percent"] >= 8])
-        .mark_text(fontSize=FONT_SIZE)
-        .encode(
-            y=y,
-            x="middle:Q",
-            text=alt.Text("label_percent:Q", format=".0f"),
-            color=alt.Color("ink:N", scale=None),
-        )
+    labels = _layer(
+        {"type": "text", "fontSize": FONT_SIZE},
+        frame[frame["label_percent"] >= 8],
+        y=y,
+        x=_field("middle", "quantitative"),
+        text=_field("label_percent", "quantitative", format=".0f"),
+        color=_field("ink", "nominal", scale=None),
     )
     # the zero line lies under the bars, so it never crosses a neutral answer's figure
-    chart = alt.layer(zero, bars, labels).properties(width=WIDTH, height=step * len(row_sort))
+    chart = {"layer": [zero, bars, labels], "width": WIDTH, "height": step * len(row_sort)}
     rows_said = [
         f"{_flat(row)}: "
         + ", ".join(f"{s.category} {s.label_percent} pct." for s in segments.sort_values("category_order").itertuples())
@@ -234,23 +244,33 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
     )
     order = frame["label"].tolist()
     # the domain lists every label, so a hidden cluster keeps its row (its label says why it has no dot)
-    y = alt.Y("label:N", sort=order, title=None, scale=alt.Scale(domain=order))
-    x = alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))
+    y = _field("label", "nominal", sort=order, title=None, scale={"domain": order})
     shown = frame[~frame["suppressed"].astype(bool)]
     reference = pd.DataFrame({"level": list(references), "percent": [v * 100 for v in references.values()]})
     layers = [
-        _chart(reference)
-        .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(
-            x="percent:Q",
-            color=alt.Color(
-                "level:N", scale=alt.Scale(domain=list(references), range=["#e07b00", "#6b6b6b"]), title=None
+        _layer(
+            {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
+            reference,
+            x=_field("percent", "quantitative"),
+            color=_field(
+                "level", "nominal", scale={"domain": list(references), "range": ["#e07b00", "#6b6b6b"]}, title=None
             ),
         ),
-        _chart(shown).mark_rule(color=POSITIVE, strokeWidth=2).encode(y=y, x="low:Q", x2="high:Q"),
-        _chart(shown).mark_point(filled=True, size=60, color=POSITIVE, opacity=1).encode(y=y, x=x),
+        _layer(
+            {"type": "rule", "color": POSITIVE, "strokeWidth": 2},
+            shown,
+            y=y,
+            x=_field("low", "quantitative"),
+            x2={"field": "high"},
+        ),
+        _layer(
+            {"type": "point", "filled": True, "size": 60, "color": POSITIVE, "opacity": 1},
+            shown,
+            y=y,
+            x=_field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]}),
+        ),
     ]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
+    chart = {"layer": layers, "width": WIDTH, "height": {"step": 16 * _lines(order) + 6}}
     said = [
         f"{label}: {text}"
         if hidden
@@ -299,20 +319,25 @@ def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> Figure:
         text=_hidden_texts(bars),
     )
     order = frame["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None)
+    y = _field("label", "nominal", sort=order, title=None)
     shown = frame[~frame["suppressed"]]
     layers = [
-        _chart(shown)
-        .mark_bar(color=POSITIVE, height=14)
-        .encode(y=y, x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))),
-        _chart(shown)
-        .mark_text(align="left", dx=3, fontSize=FONT_SIZE)
-        .encode(y=y, x="percent:Q", text=alt.Text("percent:Q", format=".0f")),
-        _chart(frame[frame["suppressed"]])
-        .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="#555", fontStyle="italic")
-        .encode(y=y, x=alt.datum(0), text="text:N"),
+        _layer(
+            {"type": "bar", "color": POSITIVE, "height": 14},
+            shown,
+            y=y,
+            x=_field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]}),
+        ),
+        _layer(
+            {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE},
+            shown,
+            y=y,
+            x=_field("percent", "quantitative"),
+            text=_field("percent", "quantitative", format=".0f"),
+        ),
+        _layer(HIDDEN_TEXT, frame[frame["suppressed"]], y=y, x={"datum": 0}, text=_field("text", "nominal")),
     ]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(16 * _lines(order) + 6))
+    chart = {"layer": layers, "width": WIDTH, "height": {"step": 16 * _lines(order) + 6}}
     table = _figures(["", "Andel"], [[label, _shown(bars, i)] for i, label in enumerate(bars["label"])])
     return _figure(chart, title, _said(bars), table)
 
@@ -351,28 +376,36 @@ def grouped_bars(bars: pd.DataFrame, series: list[str], title: str, axis_title: 
         text=_hidden_texts(bars),
     )
     order = list(dict.fromkeys(frame["label"]))
-    y = alt.Y("label:N", sort=order, title=None)
-    offset = alt.YOffset("series:N", sort=series)
-    colour = alt.Color(
-        "series:N", sort=series, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)]), title=None
+    y = _field("label", "nominal", sort=order, title=None)
+    offset = _field("series", "nominal", sort=series)
+    colour = _field(
+        "series", "nominal", sort=series, scale={"domain": series, "range": SERIES_COLOURS[: len(series)]}, title=None
     )
     shown = frame[~frame["suppressed"]]
     layers = [
-        _chart(shown)
-        .mark_bar()
-        .encode(
-            y=y, yOffset=offset, color=colour, x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100]))
+        _layer(
+            {"type": "bar"},
+            shown,
+            y=y,
+            yOffset=offset,
+            color=colour,
+            x=_field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]}),
         ),
-        _chart(shown)
-        .mark_text(align="left", dx=3, fontSize=FONT_SIZE)
-        .encode(y=y, yOffset=offset, x="percent:Q", text=alt.Text("percent:Q", format=".0f")),
-        _chart(frame[frame["suppressed"]])
-        .mark_text(align="left", dx=3, fontSize=FONT_SIZE, color="#555", fontStyle="italic")
-        .encode(y=y, yOffset=offset, x=alt.datum(0), text="text:N"),
+        _layer(
+            {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE},
+            shown,
+            y=y,
+            yOffset=offset,
+            x=_field("percent", "quantitative"),
+            text=_field("percent", "quantitative", format=".0f"),
+        ),
+        _layer(
+            HIDDEN_TEXT, frame[frame["suppressed"]], y=y, yOffset=offset, x={"datum": 0}, text=_field("text", "nominal")
+        ),
     ]
     # with an offset, the step is that of one bar of a group
     step = max(13, -(-(16 * _lines(order) + 6) // len(series)))
-    chart = alt.layer(*layers).properties(width=WIDTH, height=alt.Step(step))
+    chart = {"layer": layers, "width": WIDTH, "height": {"step": step}}
     cells = {(label, name): _shown(bars, i) for i, (label, name) in enumerate(zip(bars["label"], bars["series"]))}
     labels = list(dict.fromkeys(bars["label"]))
     table = _figures(["", *series], [[label, *(cells.get((label, name), "") for name in series)] for label in labels])
@@ -386,19 +419,20 @@ def share_lines(lines: pd.DataFrame, waves: list[str], series: list[str], axis_t
     lines: series, wave, share (0..1); waves in the order they follow each other.
     """
     frame = lines.assign(percent=lines["share"].astype(float) * 100)
-    colour = alt.Color(
-        "series:N", sort=series, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)]), title=None
+    colour = _field(
+        "series", "nominal", sort=series, scale={"domain": series, "range": SERIES_COLOURS[: len(series)]}, title=None
     )
-    chart = (
-        _chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("wave:O", sort=waves, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100])),
-            color=colour,
-        )
-        .properties(width=min(WIDTH, 110 * len(waves)), height=140)
-    )
+    chart = {
+        "data": _values(frame),
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": _field("wave", "ordinal", sort=waves, title=None, axis={"labelAngle": 0}),
+            "y": _field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]}),
+            "color": colour,
+        },
+        "width": min(WIDTH, 110 * len(waves)),
+        "height": 140,
+    }
     said = [
         f"{name}: "
         + ", ".join(

@@ -2,6 +2,7 @@
 published database only."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -41,7 +42,11 @@ class PublishedWave:
     waves_so_far: tuple[str, ...] = ()  # the oldest first, this wave last (see _waves_up_to)
 
     def item(self, variable: str) -> pd.Series:
-        return self.questionnaire_items.loc[variable]
+        return self._items[variable]
+
+    @cached_property
+    def _items(self) -> dict[str, pd.Series]:
+        return {variable: row for variable, row in self.questionnaire_items.iterrows()}
 
     def variables(self, name: str) -> list[str]:
         """Items in questionnaire order: 's_4_' (a prefix) -> ['s_4_1', ..., 's_4_8']; 's_3' -> ['s_3'] if asked."""

@@ -22,7 +22,7 @@ def _report_family(family: str, name: str, description: str) -> dg.AssetsDefinit
         description=description,
     )
     def report_family(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        from kvis_pipeline.reports.produce import render_family  # Typst and Altair load only to render
+        from kvis_pipeline.reports.produce import render_family  # Typst and vl-convert load only to render
 
         # Settings only, not the kvis resource: reports read the publication and must not hold the warehouse lock.
         settings = Settings.from_env()
