@@ -271,39 +271,25 @@ def share_dots(dots: pd.DataFrame, references: dict[str, float], axis_title: str
         ),
     ]
     chart = {"layer": layers, "width": WIDTH, "height": {"step": 16 * _lines(order) + 6}}
-    said = [
-        f"{label}: {text}"
-        if hidden
-        else f"{label}: {pct(share)} (95 pct.-konfidensinterval {pct(low)} til {pct(high)}, n = {int(n)})"
-        for label, n, share, low, high, hidden, text in zip(
-            dots["label"],
-            dots["n"],
-            dots["share"],
-            dots["ci_low"],
-            dots["ci_high"],
-            dots["suppressed"],
-            _hidden_texts(dots),
-        )
-    ]
+    said, rows = [], []
+    for label, n, share, low, high, hidden, text in zip(
+        dots["label"],
+        dots["n"],
+        dots["share"],
+        dots["ci_low"],
+        dots["ci_high"],
+        dots["suppressed"],
+        _hidden_texts(dots),
+    ):
+        if hidden:
+            said.append(f"{label}: {text}")
+            rows.append([label, text, "", "" if pd.isna(n) else str(int(n))])
+        else:
+            said.append(f"{label}: {pct(share)} (95 pct.-konfidensinterval {pct(low)} til {pct(high)}, n = {int(n)})")
+            rows.append([label, pct(share), f"{pct(low)} til {pct(high)}", str(int(n))])
     said += [f"{level}: {pct(share)}" for level, share in references.items()]
-    table = _figures(
-        ["", "Andel", "95 pct.-konfidensinterval", "Gyldige svar"],
-        [
-            [label, text, "", "" if pd.isna(n) else str(int(n))]
-            if hidden
-            else [label, pct(share), f"{pct(low)} til {pct(high)}", str(int(n))]
-            for label, n, share, low, high, hidden, text in zip(
-                dots["label"],
-                dots["n"],
-                dots["share"],
-                dots["ci_low"],
-                dots["ci_high"],
-                dots["suppressed"],
-                _hidden_texts(dots),
-            )
-        ]
-        + [[level, pct(share), "", ""] for level, share in references.items()],
-    )
+    rows += [[level, pct(share), "", ""] for level, share in references.items()]
+    table = _figures(["", "Andel", "95 pct.-konfidensinterval", "Gyldige svar"], rows)
     return _figure(chart, title, "; ".join(said), table)
 
 
