@@ -16,6 +16,7 @@ import yaml
 from kvis_pipeline.publish.labels import ABOUT_SHEET, HIDDEN_TEXT, SHEET_NAMES
 
 WORKBOOK_NAME = "kvis.xlsx"
+SHEET_ROWS = 1_048_576  # rows an Excel sheet holds, its header included
 SCHEMA = "marts"
 # columns holding a fraction, shown as a percentage
 FRACTIONS = {
@@ -41,8 +42,9 @@ OPTIONS = {
 }
 
 
-def write_workbook(database: Path, target: Path) -> Path:
-    """Write every mart of the publication `database` to the workbook `target` (a new file)."""
+def write_workbook(database: Path, target: Path, sheet_rows: int = SHEET_ROWS) -> Path:
+    """Write every mart of the publication `database` to the workbook `target` (a new file). A mart with more rows
+    than a sheet holds is left out whole, never cut: the describing sheet says so and where to find it."""
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute("SET enable_progress_bar = false")
         tables = con.execute(
@@ -55,9 +57,12 @@ def write_workbook(database: Path, target: Path) -> Path:
             "percent": workbook.add_format({"num_format": "0.0%"}),
             "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
         }
-        _about_sheet(con, workbook, ordered, formats)
+        rows = {table: con.execute(f'SELECT count(*) FROM {SCHEMA}."{table}"').fetchone()[0] for table, _ in ordered}
+        too_large = {table: count for table, count in rows.items() if count + 1 > sheet_rows}
+        _about_sheet(con, workbook, ordered, formats, too_large)
         for table, _ in ordered:
-            _mart_sheet(con, workbook, table, formats)
+            if table not in too_large:
+                _mart_sheet(con, workbook, table, formats)
         workbook.close()
     return target
 
@@ -80,7 +85,9 @@ def describe(table: str, column: str | None = None) -> str | None:
     return descriptions["columns"].get(f"{table}.{column}", descriptions["columns"].get(column))
 
 
-def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[str, str]], formats: dict) -> None:
+def _about_sheet(
+    con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[str, str]], formats: dict, too_large: dict[str, int]
+) -> None:
     sheet = workbook.add_worksheet(ABOUT_SHEET)
     sheet.write_row(0, 0, ["Ark", "Tabel", "Kolonne", "Type", "Beskrivelse"], formats["header"])
     sheet.set_column(0, 0, 30)
@@ -90,7 +97,14 @@ def _about_sheet(con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[st
     sheet.freeze_panes(1, 0)
     row = 1
     for table, comment in tables:
-        sheet.write_row(row, 0, [sheet_name(table), table, "", "", describe(table) or comment or ""])
+        description = describe(table) or comment or ""
+        if table in too_large:
+            rows = f"{too_large[table]:,}".replace(",", ".")
+            description += (
+                f" Tabellen har {rows} rækker, flere end et Excel-ark kan rumme, og er derfor ikke med i denne "
+                f"projektmappe; den findes i parquet/{table}.parquet og i kvis.duckdb."
+            )
+        sheet.write_row(row, 0, ["" if table in too_large else sheet_name(table), table, "", "", description])
         row += 1
         columns = con.execute(
             "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "

@@ -82,3 +82,17 @@ def test_every_published_table_and_column_is_described_in_danish():
         ]
     assert missing == []
     assert {m["name"] for m in marts["models"]} == set(SHEET_NAMES)  # and a Danish sheet name
+
+
+def test_a_mart_larger_than_a_sheet_is_left_out_whole_and_the_describing_sheet_says_where_it_is(publication, tmp_path):
+    # six rows and a header do not fit a sheet of six rows; Excel's own limit is 1 048 576
+    workbook = openpyxl.load_workbook(write_workbook(publication, tmp_path / "kvis.xlsx", sheet_rows=6))
+    assert workbook.sheetnames == [ABOUT_SHEET, SHEET_NAMES["load_summary"]]
+    about = {row[1]: row for row in workbook[ABOUT_SHEET].iter_rows(values_only=True) if row[1] and not row[2]}
+    sheet, _, _, _, description = about["cluster_results"]
+    assert sheet is None
+    assert description.endswith(
+        "Tabellen har 6 rækker, flere end et Excel-ark kan rumme, og er derfor ikke med i denne projektmappe; "
+        "den findes i parquet/cluster_results.parquet og i kvis.duckdb."
+    )
+    assert about["load_summary"][0] == SHEET_NAMES["load_summary"]
