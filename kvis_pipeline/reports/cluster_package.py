@@ -42,7 +42,7 @@ SECTIONS = [
 
 
 def cluster_package(data: PublishedWave, cluster_id: int, min_cell: int) -> dict:
-    """Everything the klyngepakke template shows for one cluster."""
+    """The figures, sentences and charts of one cluster's package; layouts.cluster_package_document places them."""
     response = data.cluster_response.set_index("cluster_id").loc[cluster_id]
     units = [cluster(data, cluster_id), specialty(data, int(response["specialty_code"])), nation(data)]
     sections = [_section(data, heading, _variables(data, names), units, chart) for heading, names, chart in SECTIONS]

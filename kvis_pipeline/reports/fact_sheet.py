@@ -38,7 +38,8 @@ SIGNIFICANCE = 0.05
 
 
 def fact_sheet(data: PublishedWave, specialty_code: int, min_cell: int, texts: AnalystTexts) -> dict:
-    """Everything the faktaark template shows for one specialty; texts are the analysts' own for it (may be empty)."""
+    """The figures, sentences and charts of one specialty's fact sheet, with the analysts' texts for it (may be
+    empty); layouts.fact_sheet_document places them."""
     unit, country = specialty(data, specialty_code), nation(data)
     response = data.specialty_response.set_index("specialty_code").loc[specialty_code]
     clusters = in_danish_order(
