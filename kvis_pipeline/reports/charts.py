@@ -34,6 +34,7 @@ LIKERT_COLOURS = {
 }
 DARK_INK = {"#1f5f8b", "#a33027", "#5c5c5c"}  # segment colours that take white figures
 WIDTH = 330
+VALUE_TEXT = {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE}
 HIDDEN_TEXT = {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE, "color": "#555", "fontStyle": "italic"}
 
 
@@ -306,23 +307,7 @@ def share_bars(bars: pd.DataFrame, axis_title: str, title: str) -> Figure:
     )
     order = frame["label"].tolist()
     y = _field("label", "nominal", sort=order, title=None)
-    shown = frame[~frame["suppressed"]]
-    layers = [
-        _layer(
-            {"type": "bar", "color": POSITIVE, "height": 14},
-            shown,
-            y=y,
-            x=_field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]}),
-        ),
-        _layer(
-            {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE},
-            shown,
-            y=y,
-            x=_field("percent", "quantitative"),
-            text=_field("percent", "quantitative", format=".0f"),
-        ),
-        _layer(HIDDEN_TEXT, frame[frame["suppressed"]], y=y, x={"datum": 0}, text=_field("text", "nominal")),
-    ]
+    layers = _bar_layers(frame, {"type": "bar", "color": POSITIVE, "height": 14}, axis_title, y=y)
     chart = {"layer": layers, "width": WIDTH, "height": {"step": 16 * _lines(order) + 6}}
     table = _figures(["", "Andel"], [[label, _shown(bars, i)] for i, label in enumerate(bars["label"])])
     return _figure(chart, title, _said(bars), table)
@@ -336,6 +321,20 @@ def _said(bars: pd.DataFrame) -> str:
         f"{label}: {'' if name is None else name + ' '}{text if hidden else pct(share)}"
         for label, name, share, hidden, text in zip(bars["label"], series, bars["share"], bars["suppressed"], texts)
     )
+
+
+def _bar_layers(frame: pd.DataFrame, bar: dict, axis_title: str, colour: dict | None = None, **rows) -> list[dict]:
+    """A bar per shown row with its figure at the end, and the words that stand for a hidden row at zero; rows are
+    the channels that place a row (y, and yOffset for grouped bars)."""
+    shown, hidden = frame[~frame["suppressed"]], frame[frame["suppressed"]]
+    coloured = {"color": colour} if colour else {}
+    x = _field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]})
+    figures = _field("percent", "quantitative", format=".0f")
+    return [
+        _layer(bar, shown, **rows, **coloured, x=x),
+        _layer(VALUE_TEXT, shown, **rows, x=_field("percent", "quantitative"), text=figures),
+        _layer(HIDDEN_TEXT, hidden, **rows, x={"datum": 0}, text=_field("text", "nominal")),
+    ]
 
 
 def _shown(bars: pd.DataFrame, position: int) -> str:
@@ -367,28 +366,7 @@ def grouped_bars(bars: pd.DataFrame, series: list[str], title: str, axis_title: 
     colour = _field(
         "series", "nominal", sort=series, scale={"domain": series, "range": SERIES_COLOURS[: len(series)]}, title=None
     )
-    shown = frame[~frame["suppressed"]]
-    layers = [
-        _layer(
-            {"type": "bar"},
-            shown,
-            y=y,
-            yOffset=offset,
-            color=colour,
-            x=_field("percent", "quantitative", title=axis_title, scale={"domain": [0, 100]}),
-        ),
-        _layer(
-            {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE},
-            shown,
-            y=y,
-            yOffset=offset,
-            x=_field("percent", "quantitative"),
-            text=_field("percent", "quantitative", format=".0f"),
-        ),
-        _layer(
-            HIDDEN_TEXT, frame[frame["suppressed"]], y=y, yOffset=offset, x={"datum": 0}, text=_field("text", "nominal")
-        ),
-    ]
+    layers = _bar_layers(frame, {"type": "bar"}, axis_title, colour, y=y, yOffset=offset)
     # with an offset, the step is that of one bar of a group
     step = max(13, -(-(16 * _lines(order) + 6) // len(series)))
     chart = {"layer": layers, "width": WIDTH, "height": {"step": step}}
