@@ -43,8 +43,12 @@ def _compiler() -> typst.Compiler:
 
 
 def render_html(document: Document) -> str:
-    css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
-    return _environment().get_template("report.html.j2").render(css=css, doc=document)
+    return _environment().get_template("report.html.j2").render(css=_css(), doc=document)
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "style.css").read_text(encoding="utf-8")
 
 
 def render_pdf(document: Document) -> bytes:
