@@ -9,6 +9,8 @@ from pathlib import Path
 from kvis_pipeline.core.errors import InputFileError
 from kvis_pipeline.core.settings import ACCEPT_VARIABLE, Settings
 
+FREE_TEXT_WAVES = {"yes": (True,), "no": (False,), "both": (True, False)}  # `kvis bench --free-text`
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kvis", description="eKVIS survey pipeline.")
@@ -78,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time `kvis report` on each wave (984 rows give the reference wave's 73 clusters)",
     )
+    bench.add_argument(
+        "--free-text",
+        choices=sorted(FREE_TEXT_WAVES),
+        default="yes",
+        help="the waves' open questions: answered as in the reference wave (yes), all empty (no), or a wave of each",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -117,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.keep,
                 args.json,
                 args.reports,
+                FREE_TEXT_WAVES[args.free_text],
             )
             return 0
         if args.command == "generate-reference":

@@ -1,8 +1,11 @@
 """kvis.xlsx: the published marts for Excel users, a sheet per mart and a first sheet describing every column in
 Danish (descriptions_da.yml).
 
-Written with XlsxWriter from the staged publication database. Every text is written as text: names come from the
-roster and the export, and one beginning with '=', '+', '-' or '@' must never become a formula in Excel.
+Written from the staged publication database with rustpy-xlsxwriter, Python's binding of rust_xlsxwriter (XlsxWriter's
+Rust port by the same author): XlsxWriter in Python took about 10 microseconds a cell, 75 s for the 7.6 million cells of
+one mart at 100 000 respondents (docs/performance.md). Each sheet is streamed row by row (its constant-memory mode).
+Every text is written as text: names come from the roster and the export, and one beginning with '=', '+', '-' or
+'@' must never become a formula in Excel (the writer has no formula or URL detection; tests/unit/test_workbook.py).
 """
 
 from functools import cache
@@ -10,8 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-import xlsxwriter
+import pandas as pd
 import yaml
+from rustpy_xlsxwriter import FastExcel, Format
 
 from kvis_pipeline.publish.labels import ABOUT_SHEET, HIDDEN_TEXT, SHEET_NAMES
 
@@ -33,13 +37,7 @@ FRACTIONS = {
     "change_ci_low",
     "change_ci_high",
 }
-OPTIONS = {
-    "strings_to_formulas": False,  # the injection guard: '=HYPERLINK(...)' stays a text
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "constant_memory": True,  # rows are written in order and flushed, so a large mart never sits in memory
-    "default_date_format": "yyyy-mm-dd",
-}
+ABOUT_COLUMNS = {"Ark": 30, "Tabel": 26, "Kolonne": 26, "Type": 10, "Beskrivelse": 100}  # and their widths
 
 
 def write_workbook(database: Path, target: Path, sheet_rows: int = SHEET_ROWS) -> Path:
@@ -51,19 +49,31 @@ def write_workbook(database: Path, target: Path, sheet_rows: int = SHEET_ROWS) -
             "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [SCHEMA]
         ).fetchall()
         ordered = sorted(tables, key=lambda t: (list(SHEET_NAMES).index(t[0]) if t[0] in SHEET_NAMES else 99, t[0]))
-        workbook = xlsxwriter.Workbook(str(target), OPTIONS)
-        formats = {
-            "header": workbook.add_format({"bold": True, "bg_color": "#EEF4F9", "bottom": 2, "text_wrap": True}),
-            "percent": workbook.add_format({"num_format": "0.0%"}),
-            "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
-        }
         rows = {table: con.execute(f'SELECT count(*) FROM {SCHEMA}."{table}"').fetchone()[0] for table, _ in ordered}
         too_large = {table: count for table, count in rows.items() if count + 1 > sheet_rows}
-        _about_sheet(con, workbook, ordered, formats, too_large)
+        header = Format().set_bold().set_background_color("#EEF4F9").set_border_bottom("medium").set_text_wrap()
+        workbook = FastExcel(str(target), autofit=False).format(datetime_format="yyyy-mm-dd").freeze(row=1, col=0)
+        workbook.sheet(
+            ABOUT_SHEET,
+            _about_rows(con, ordered, too_large),
+            header_format=header,
+            column_widths=ABOUT_COLUMNS,
+            column_formats={"Beskrivelse": Format().set_text_wrap().set_align("top")},
+        )
         for table, _ in ordered:
             if table not in too_large:
-                _mart_sheet(con, workbook, table, formats)
-        workbook.close()
+                frame = _mart_frame(con, table)
+                workbook.sheet(
+                    sheet_name(table),
+                    frame,
+                    header_format=header,
+                    column_widths={column: max(10, min(40, len(column) + 2)) for column in frame.columns},
+                    column_formats={
+                        column: Format().set_num_format("0.0%") for column in frame.columns if column in FRACTIONS
+                    },
+                    autofilter=True,
+                )
+        workbook.save()
     return target
 
 
@@ -85,55 +95,40 @@ def describe(table: str, column: str | None = None) -> str | None:
     return descriptions["columns"].get(f"{table}.{column}", descriptions["columns"].get(column))
 
 
-def _about_sheet(
-    con: duckdb.DuckDBPyConnection, workbook, tables: list[tuple[str, str]], formats: dict, too_large: dict[str, int]
-) -> None:
-    sheet = workbook.add_worksheet(ABOUT_SHEET)
-    sheet.write_row(0, 0, ["Ark", "Tabel", "Kolonne", "Type", "Beskrivelse"], formats["header"])
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 2, 26)
-    sheet.set_column(3, 3, 10)
-    sheet.set_column(4, 4, 100, formats["wrap"])
-    sheet.freeze_panes(1, 0)
-    row = 1
+def _about_rows(
+    con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], too_large: dict[str, int]
+) -> list[dict[str, str | None]]:
+    rows: list[dict[str, str | None]] = []
+
+    def add(*values: str | None) -> None:
+        rows.append(dict(zip(ABOUT_COLUMNS, values, strict=True)))
+
     for table, comment in tables:
         description = describe(table) or comment or ""
         if table in too_large:
-            rows = f"{too_large[table]:,}".replace(",", ".")
+            count = f"{too_large[table]:,}".replace(",", ".")
             description += (
-                f" Tabellen har {rows} rækker, flere end et Excel-ark kan rumme, og er derfor ikke med i denne "
+                f" Tabellen har {count} rækker, flere end et Excel-ark kan rumme, og er derfor ikke med i denne "
                 f"projektmappe; den findes i parquet/{table}.parquet og i kvis.duckdb."
             )
-        sheet.write_row(row, 0, ["" if table in too_large else sheet_name(table), table, "", "", description])
-        row += 1
+        add(None if table in too_large else sheet_name(table), table, None, None, description)
         columns = con.execute(
             "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
             "ORDER BY column_index",
             [SCHEMA, table],
         ).fetchall()
         for column, data_type, text in columns:
-            sheet.write_row(
-                row, 0, [sheet_name(table), table, column, data_type, describe(table, column) or text or ""]
-            )
-            row += 1
+            add(sheet_name(table), table, column, data_type, describe(table, column) or text or "")
     reasons = "; ".join(f"{code} = {text}" for code, text in HIDDEN_TEXT.items())
-    sheet.write_row(
-        row + 1, 0, ["", "", "suppression", "", f"Skjulte celler er tomme; suppression siger hvorfor: {reasons}"]
+    add(None, None, None, None, None)
+    add(None, None, "suppression", None, f"Skjulte celler er tomme; suppression siger hvorfor: {reasons}")
+    return rows
+
+
+def _mart_frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """The mart in key order, its columns as Arrow arrays (a NULL stays a NULL and becomes an empty cell)."""
+    return (
+        con.execute(f'SELECT * FROM {SCHEMA}."{table}" ORDER BY ALL')
+        .to_arrow_table()
+        .to_pandas(types_mapper=pd.ArrowDtype)
     )
-
-
-def _mart_sheet(con: duckdb.DuckDBPyConnection, workbook, table: str, formats: dict) -> None:
-    sheet = workbook.add_worksheet(sheet_name(table))
-    result = con.execute(f'SELECT * FROM {SCHEMA}."{table}" ORDER BY ALL')
-    columns = [column for column, *_ in result.description]
-    sheet.write_row(0, 0, columns, formats["header"])
-    sheet.freeze_panes(1, 0)
-    for index, column in enumerate(columns):
-        width = max(10, min(40, len(column) + 2))
-        sheet.set_column(index, index, width, formats["percent"] if column in FRACTIONS else None)
-    row = 1
-    while batch := result.fetchmany(10_000):
-        for values in batch:
-            sheet.write_row(row, 0, values)  # a NULL is left an empty cell
-            row += 1
-    sheet.autofilter(0, 0, max(row - 1, 1), len(columns) - 1)

