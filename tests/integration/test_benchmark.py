@@ -4,7 +4,8 @@ import json
 import subprocess
 import sys
 
-from kvis_pipeline.devtools.benchmark.synthetic_wave import synthetic_roster, write_synthetic_wave
+from kvis_pipeline.devtools.benchmark.baseline import reads_as_latin1
+from kvis_pipeline.devtools.benchmark.synthetic_wave import FREE_TEXT_COLUMNS, synthetic_roster, write_synthetic_wave
 from kvis_pipeline.ingest.export_bundle import read_export_bundle
 from kvis_pipeline.ingest.roster import read_roster
 
@@ -23,6 +24,19 @@ def test_synthetic_wave_is_an_eu_csv_export_over_a_roster_of_exactly_n_members(t
     assert per_cluster.equals(roster.set_index("klynge_id")["antal_medlemmer"].rename("count").rename_axis("klynge"))
     completed = (bundle.dataset["statoverall_4"] == "1").mean()
     assert 0.6 < completed < 0.72  # about two in three complete, as in the reference wave
+
+
+def test_a_wave_without_free_text_has_the_same_answers_and_empty_open_questions(tmp_path):
+    with_text = read_export_bundle(write_synthetic_wave(tmp_path / "a", 1_500).wave_dir / "survey").dataset
+    without = write_synthetic_wave(tmp_path / "b", 1_500, free_text=False)
+    plain = read_export_bundle(without.wave_dir / "survey").dataset
+    assert list(plain.columns) == list(with_text.columns)
+    assert all((with_text[c] != "").any() and (plain[c] == "").all() for c in FREE_TEXT_COLUMNS)
+    rest = [c for c in plain.columns if c not in FREE_TEXT_COLUMNS]
+    assert plain[rest].equals(with_text[rest])
+    # names hold Danish letters, which latin-1 reads as Windows-1252 does; the free text holds dashes, which it does not
+    assert reads_as_latin1(without.wave_dir / "survey" / "dataset.csv")
+    assert not reads_as_latin1(tmp_path / "a" / "survey" / "dataset.csv")
 
 
 def test_synthetic_roster_repeats_the_reference_with_new_ids():
@@ -46,19 +60,27 @@ def test_bench_times_the_pipeline_against_a_baseline_with_identical_marts(tmp_pa
             str(tmp_path),
             "--json",
             str(tmp_path / "bench.json"),
+            "--free-text",
+            "both",
         ],
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    (row,) = json.loads((tmp_path / "bench.json").read_text())
-    assert row["respondents"] == 3000 and row["marts_identical"] is True
-    assert set(row["stages"]) == {"read", "validate", "stage", "dbt", "checks", "publish"}
-    assert all(seconds > 0 for seconds in row["stages"].values())
-    assert row["pipeline_seconds"] > sum(row["stages"].values())
-    assert row["rerun_seconds"] < row["pipeline_seconds"] and row["baseline_seconds"] > 0
-    assert row["pipeline_peak_mb"] > 100 and row["baseline_peak_mb"] > 0
-    header, _, line = result.stdout.strip().splitlines()
-    assert header.startswith("| N | clusters |") and line.startswith("| 3,000 |") and line.endswith("| yes |")
-    assert not (tmp_path / "n3000").exists()  # sites are removed unless --keep
+    rows = json.loads((tmp_path / "bench.json").read_text())
+    assert [(row["respondents"], row["free_text"]) for row in rows] == [(3000, True), (3000, False)]
+    for row in rows:
+        assert row["marts_identical"] is True
+        assert set(row["stages"]) == {"read", "validate", "stage", "dbt", "checks", "publish"}
+        assert all(seconds > 0 for seconds in row["stages"].values())
+        assert row["pipeline_seconds"] > sum(row["stages"].values())
+        assert row["rerun_seconds"] < row["pipeline_seconds"]
+        assert row["baseline_seconds"] > 0 and row["floor_seconds"] > 0
+        assert row["ratio"] == row["pipeline_seconds"] / min(row["baseline_seconds"], row["floor_seconds"])
+        assert row["pipeline_peak_mb"] > 100 and row["baseline_peak_mb"] > 0 and row["floor_peak_mb"] > 0
+    header, _, *lines = result.stdout.strip().splitlines()
+    assert header.startswith("| N | free text | clusters |")
+    assert [line.split(" | ")[:2] for line in lines] == [["| 3,000", "yes"], ["| 3,000", "no"]]
+    assert all(line.endswith("| yes |") for line in lines)
+    assert not list(tmp_path.glob("n3000*"))  # sites are removed unless --keep
