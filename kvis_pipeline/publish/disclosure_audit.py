@@ -3,8 +3,11 @@
 Per wave and item (and, in the distributions, per answer code) every parent is the sum of its children: the nation
 of its specialties, a specialty of its clusters. With the published cells known, each such equation constrains the
 hidden ones. A hidden cell is determined exactly when its unit vector lies in the row space of those equations
-restricted to the hidden cells; this is tested with an orthonormal basis of the row space (a singular value
-decomposition), one small matrix per wave and item: it has a row per parent only.
+restricted to the hidden cells: when the diagonal entry of the projection onto that row space is 1. One small
+matrix per wave and item, a row per parent only; its columns (one per hidden cell) take few distinct values, since
+the hidden clusters of one specialty all have the same column, so the singular value decomposition is taken over
+the distinct columns, each weighted by the square root of how often it occurs. That matrix has the same Gram matrix,
+hence the same singular values and the same projection, and its size does not grow with the clusters.
 """
 
 from dataclasses import dataclass
@@ -32,32 +35,48 @@ def exposed_in_tree(hidden: pd.DataFrame) -> list[int]:
     is_hidden = units["suppressed"].to_numpy(dtype=bool)
     if not is_hidden.any():
         return []
-    equations = _sum_equations(units["level"].to_numpy(), units["specialty_code"].to_numpy(), is_hidden)
+    equations, of_cell, counts = _sum_equations(
+        units["level"].to_numpy(), units["specialty_code"].to_numpy(), is_hidden
+    )
     if not len(equations):
         return []
-    _, singular, basis = np.linalg.svd(equations, full_matrices=False)
-    basis = basis[singular > TOLERANCE * max(singular.max(), 1.0)]
-    in_row_space = (basis**2).sum(axis=0) > 1 - 1e-6
+    left, singular, _ = np.linalg.svd(equations * np.sqrt(counts), full_matrices=False)
+    kept = singular > TOLERANCE * max(singular.max(), 1.0)
+    # the projection's diagonal entry for a column a: |S^-1 U^T a|^2 over the kept singular values
+    projection = (((left[:, kept].T @ equations) / singular[kept, None]) ** 2).sum(axis=0)
+    in_row_space = projection[of_cell] > 1 - 1e-6
     return [int(position) for position in np.flatnonzero(is_hidden)[in_row_space]]
 
 
-def _sum_equations(levels: np.ndarray, specialty_codes: np.ndarray, is_hidden: np.ndarray) -> np.ndarray:
-    """One row per parent (the nation, then each specialty), one column per hidden unit: +1 for a hidden child,
-    -1 for the parent itself when hidden; rows without a hidden unit left out."""
+NATIONAL, SPECIALTY, CLUSTER, ORPHAN = range(4)  # the kinds of column a hidden unit has
+
+
+def _sum_equations(
+    levels: np.ndarray, specialty_codes: np.ndarray, is_hidden: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per parent (the nation, then each specialty; rows without a hidden unit left out) and one column per
+    distinct column of the hidden units: +1 for a hidden child, -1 for the parent itself when hidden. Also which of
+    them each hidden unit has, and how many have each."""
     hidden_positions = np.flatnonzero(is_hidden)
     specialties = np.flatnonzero(levels == "specialty")
-    parent_row = {code: 1 + index for index, code in enumerate(specialty_codes[specialties].tolist())}
-    matrix = np.zeros((1 + len(specialties), len(hidden_positions)))
-    for column, position in enumerate(hidden_positions.tolist()):
-        level = levels[position]
-        if level == "national":
-            matrix[0, column] = -1.0
-        elif level == "specialty":
-            matrix[0, column] = 1.0
-            matrix[parent_row[specialty_codes[position]], column] = -1.0
-        elif specialty_codes[position] in parent_row:  # a cluster: a child of its specialty
-            matrix[parent_row[specialty_codes[position]], column] = 1.0
-    return matrix[matrix.any(axis=1)]
+    parent_rows = 1 + len(specialties)
+    level = levels[hidden_positions]
+    parent_row = 1 + pd.Index(specialty_codes[specialties]).get_indexer(specialty_codes[hidden_positions])
+    kind = np.select(
+        [level == "national", level == "specialty", (level == "cluster") & (parent_row > 0)],
+        [NATIONAL, SPECIALTY, CLUSTER],
+        ORPHAN,  # a cluster whose specialty is not among the units: no equation holds it
+    )
+    keys = kind * parent_rows + np.where(np.isin(kind, [SPECIALTY, CLUSTER]), parent_row, 0)
+    distinct, of_cell, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    kinds, rows = np.divmod(distinct, parent_rows)
+    columns = np.arange(len(distinct))
+    matrix = np.zeros((parent_rows, len(distinct)))
+    matrix[0, columns[kinds == NATIONAL]] = -1.0
+    matrix[0, columns[kinds == SPECIALTY]] = 1.0
+    matrix[rows[kinds == SPECIALTY], columns[kinds == SPECIALTY]] = -1.0
+    matrix[rows[kinds == CLUSTER], columns[kinds == CLUSTER]] = 1.0
+    return matrix[matrix.any(axis=1)], of_cell.ravel(), counts
 
 
 def audit_publication(levels: dict[str, pd.DataFrame], table: str) -> list[ExposedCell]:
