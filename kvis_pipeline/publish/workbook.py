@@ -52,6 +52,7 @@ def write_workbook(database: Path, target: Path, sheet_rows: int = SHEET_ROWS) -
         rows = {table: con.execute(f'SELECT count(*) FROM {SCHEMA}."{table}"').fetchone()[0] for table, _ in ordered}
         too_large = {table: count for table, count in rows.items() if count + 1 > sheet_rows}
         header = Format().set_bold().set_background_color("#EEF4F9").set_border_bottom("medium").set_text_wrap()
+        percent = Format().set_num_format("0.0%")
         workbook = FastExcel(str(target), autofit=False).format(datetime_format="yyyy-mm-dd").freeze(row=1, col=0)
         workbook.sheet(
             ABOUT_SHEET,
@@ -68,9 +69,7 @@ def write_workbook(database: Path, target: Path, sheet_rows: int = SHEET_ROWS) -
                     frame,
                     header_format=header,
                     column_widths={column: max(10, min(40, len(column) + 2)) for column in frame.columns},
-                    column_formats={
-                        column: Format().set_num_format("0.0%") for column in frame.columns if column in FRACTIONS
-                    },
+                    column_formats={column: percent for column in frame.columns if column in FRACTIONS},
                     autofilter=True,
                 )
         workbook.save()

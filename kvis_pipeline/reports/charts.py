@@ -35,7 +35,7 @@ LIKERT_COLOURS = {
 DARK_INK = {"#1f5f8b", "#a33027", "#5c5c5c"}  # segment colours that take white figures
 WIDTH = 330
 VALUE_TEXT = {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE}
-HIDDEN_TEXT = {"type": "text", "align": "left", "dx": 3, "fontSize": FONT_SIZE, "color": "#555", "fontStyle": "italic"}
+HIDDEN_TEXT = {**VALUE_TEXT, "color": "#555", "fontStyle": "italic"}
 
 
 def wrapped(label: str) -> str:

@@ -49,7 +49,7 @@ def transcode(source: Path, target: Path) -> None:
 
 
 def reads_as_latin1(path: Path) -> bool:
-    """True when the Windows-1252 file means the same read as latin-1."""
+    """True when reading the Windows-1252 file as latin-1 gives the same text."""
     if path.stat().st_size == 0:
         return True
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:

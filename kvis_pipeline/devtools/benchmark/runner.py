@@ -239,7 +239,7 @@ def format_table(rows: list[BenchRow]) -> str:
         "floor MB",
         "ratio",
         "rerun s",
-        "marts = baseline",
+        "marts = floors",
         *(["reports", "reports s", "reports MB"] if with_reports else []),
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
