@@ -3,107 +3,78 @@
 Per wave and item (and, in the distributions, per answer code) every parent is the sum of its children: the nation
 of its specialties, a specialty of its clusters. With the published cells known, each such equation constrains the
 hidden ones. A hidden cell is determined exactly when its unit vector lies in the row space of those equations
-restricted to the hidden cells: when the diagonal entry of the projection onto that row space is 1. One small
-matrix per wave and item, a row per parent only; its columns (one per hidden cell) take few distinct values, since
-the hidden clusters of one specialty all have the same column, so the singular value decomposition is taken over
-the distinct columns, each weighted by the square root of how often it occurs. That matrix has the same Gram matrix,
-hence the same singular values and the same projection, and its size does not grow with the clusters.
+restricted to the hidden cells: when the diagonal entry of the projection onto that row space is 1.
+
+Hidden cells with the same column in those equations are determined together, and there are few such columns: the
+nation, each hidden specialty, the hidden clusters of each specialty (one column for all of them), and clusters whose
+specialty is not published at all (no equation holds them). DuckDB counts the hidden cells of each column, so the
+audit never reads the cells themselves; the singular value decomposition is taken over the distinct columns, each
+weighted by the square root of how many cells have it. That matrix has the same Gram matrix as the one with a column
+per cell, hence the same singular values and the same projection.
 """
 
-from dataclasses import dataclass
-
+import duckdb
 import numpy as np
 import pandas as pd
 
 TOLERANCE = 1e-9
+FAMILIES = {"results": [], "distribution": ["code"]}  # each family of marts and what it adds to wave and item
+NATIONAL, SPECIALTY, CLUSTER, ORPHAN = "national", "specialty", "cluster", "orphan"  # the kinds of column
 
 
-@dataclass(frozen=True)
-class ExposedCell:
-    table: str
-    wave: str
-    variable: str
-    level: str
-    specialty_code: int | None
-    cluster_id: int | None
+def hidden_columns(con: duckdb.DuckDBPyConnection, family: str, waves: list[str]) -> pd.DataFrame:
+    """One row per tree (wave, variable and, in the distributions, code) and distinct column of its hidden cells:
+    the tree's keys, kind, specialty_code (of a specialty or a cluster) and hidden_cells, how many have it."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}")
+    tree = ", ".join(["wave", "variable", *FAMILIES[family]])
+    of_cluster = ", ".join(f"c.{key}" for key in ["wave", "variable", *FAMILIES[family]])
+    # family is one of FAMILIES, never input: the table names are the marts'
+    query = f"""
+        SELECT {tree}, '{NATIONAL}' AS kind, NULL::INTEGER AS specialty_code, count(*) AS hidden_cells
+        FROM marts.national_{family} WHERE suppressed AND list_contains($waves, wave) GROUP BY ALL
+        UNION ALL
+        SELECT {tree}, '{SPECIALTY}', specialty_code, count(*)
+        FROM marts.specialty_{family} WHERE suppressed AND list_contains($waves, wave) GROUP BY ALL
+        UNION ALL
+        SELECT {of_cluster}, CASE WHEN s.published_unit THEN '{CLUSTER}' ELSE '{ORPHAN}' END, c.specialty_code,
+            count(*)
+        FROM marts.cluster_{family} AS c
+        LEFT JOIN (SELECT {tree}, specialty_code, true AS published_unit FROM marts.specialty_{family}) AS s
+            USING ({tree}, specialty_code)
+        WHERE c.suppressed AND list_contains($waves, c.wave) GROUP BY ALL
+    """
+    return con.execute(query, {"waves": waves}).df()
 
 
-def exposed_in_tree(hidden: pd.DataFrame) -> list[int]:
-    """hidden: one row per unit of one wave and item, columns level, specialty_code, cluster_id, suppressed.
-    Returns the positions (in `hidden`) of hidden cells the published ones determine."""
-    units = hidden.reset_index(drop=True)
-    is_hidden = units["suppressed"].to_numpy(dtype=bool)
-    if not is_hidden.any():
-        return []
-    equations, of_cell, counts = _sum_equations(
-        units["level"].to_numpy(), units["specialty_code"].to_numpy(), is_hidden
-    )
-    if not len(equations):
-        return []
-    left, singular, _ = np.linalg.svd(equations * np.sqrt(counts), full_matrices=False)
+def exposed_columns(columns: pd.DataFrame) -> np.ndarray:
+    """columns: the distinct columns of one tree's hidden cells (kind, specialty_code, hidden_cells).
+    Returns which of them the published cells determine."""
+    kinds = columns["kind"].to_numpy()
+    specialty_of = pd.Index(pd.unique(columns["specialty_code"][np.isin(kinds, [SPECIALTY, CLUSTER])]))
+    rows = 1 + specialty_of.get_indexer(columns["specialty_code"])  # the nation's equation, then each specialty's
+    matrix = np.zeros((1 + len(specialty_of), len(columns)))
+    at = np.arange(len(columns))
+    national, specialty, cluster = (kinds == NATIONAL), (kinds == SPECIALTY), (kinds == CLUSTER)
+    matrix[0, at[national]] = -1.0
+    matrix[0, at[specialty]] = 1.0
+    matrix[rows[specialty], at[specialty]] = -1.0
+    matrix[rows[cluster], at[cluster]] = 1.0
+    matrix = matrix[matrix.any(axis=1)]
+    if not len(matrix):
+        return np.zeros(len(columns), dtype=bool)
+    weights = np.sqrt(columns["hidden_cells"].to_numpy(dtype=float))
+    left, singular, _ = np.linalg.svd(matrix * weights, full_matrices=False)
     kept = singular > TOLERANCE * max(singular.max(), 1.0)
     # the projection's diagonal entry for a column a: |S^-1 U^T a|^2 over the kept singular values
-    projection = (((left[:, kept].T @ equations) / singular[kept, None]) ** 2).sum(axis=0)
-    in_row_space = projection[of_cell] > 1 - 1e-6
-    return [int(position) for position in np.flatnonzero(is_hidden)[in_row_space]]
+    projection = (((left[:, kept].T @ matrix) / singular[kept, None]) ** 2).sum(axis=0)
+    return projection > 1 - 1e-6
 
 
-NATIONAL, SPECIALTY, CLUSTER, ORPHAN = range(4)  # the kinds of column a hidden unit has
-
-
-def _sum_equations(
-    levels: np.ndarray, specialty_codes: np.ndarray, is_hidden: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per parent (the nation, then each specialty; rows without a hidden unit left out) and one column per
-    distinct column of the hidden units: +1 for a hidden child, -1 for the parent itself when hidden. Also which of
-    them each hidden unit has, and how many have each."""
-    hidden_positions = np.flatnonzero(is_hidden)
-    specialties = np.flatnonzero(levels == "specialty")
-    parent_rows = 1 + len(specialties)
-    level = levels[hidden_positions]
-    parent_row = 1 + pd.Index(specialty_codes[specialties]).get_indexer(specialty_codes[hidden_positions])
-    kind = np.select(
-        [level == "national", level == "specialty", (level == "cluster") & (parent_row > 0)],
-        [NATIONAL, SPECIALTY, CLUSTER],
-        ORPHAN,  # a cluster whose specialty is not among the units: no equation holds it
-    )
-    keys = kind * parent_rows + np.where(np.isin(kind, [SPECIALTY, CLUSTER]), parent_row, 0)
-    distinct, of_cell, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    kinds, rows = np.divmod(distinct, parent_rows)
-    columns = np.arange(len(distinct))
-    matrix = np.zeros((parent_rows, len(distinct)))
-    matrix[0, columns[kinds == NATIONAL]] = -1.0
-    matrix[0, columns[kinds == SPECIALTY]] = 1.0
-    matrix[rows[kinds == SPECIALTY], columns[kinds == SPECIALTY]] = -1.0
-    matrix[rows[kinds == CLUSTER], columns[kinds == CLUSTER]] = 1.0
-    return matrix[matrix.any(axis=1)], of_cell.ravel(), counts
-
-
-def audit_publication(levels: dict[str, pd.DataFrame], table: str) -> list[ExposedCell]:
-    """levels: the cluster, specialty and national frames of one family of marts (results or distributions), each
-    with wave, variable, suppressed and its unit keys (distributions: also code). Every hidden cell is tested."""
-    frames = []
-    for level, frame in levels.items():
-        frame = frame.assign(level=level)
-        for key in ("specialty_code", "cluster_id"):
-            if key not in frame:
-                frame[key] = pd.NA
-        frames.append(frame)
-    cells = pd.concat(frames, ignore_index=True)
-    groups = ["wave", "variable"] + (["code"] if "code" in cells else [])
-    exposed = []
-    for _, tree in cells.groupby(groups, sort=True):
-        tree = tree.reset_index(drop=True)
-        for position in exposed_in_tree(tree):
-            cell = tree.iloc[position]
-            exposed.append(
-                ExposedCell(
-                    table,
-                    str(cell.wave),
-                    str(cell.variable),
-                    str(cell.level),
-                    None if pd.isna(cell.specialty_code) else int(cell.specialty_code),
-                    None if pd.isna(cell.cluster_id) else int(cell.cluster_id),
-                )
-            )
-    return exposed
+def exposed_cells(con: duckdb.DuckDBPyConnection, family: str, waves: list[str]) -> pd.DataFrame:
+    """The hidden columns (as hidden_columns) whose cells the published ones determine; none, in a sound
+    publication."""
+    columns = hidden_columns(con, family, waves)
+    tree = ["wave", "variable", *FAMILIES[family]]
+    exposed = [group[exposed_columns(group)] for _, group in columns.groupby(tree, sort=False, dropna=False)]
+    return pd.concat(exposed, ignore_index=True) if exposed else columns.iloc[:0]

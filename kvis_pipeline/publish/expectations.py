@@ -20,13 +20,6 @@ import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
-# Each level's unit key as the audit reads it: a cluster with its specialty, the tree of sums.
-AUDIT_KEYS = {
-    "cluster": ["wave", "specialty_code", "cluster_id"],
-    "specialty": ["wave", "specialty_code"],
-    "national": ["wave"],
-}
-
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
@@ -116,31 +109,18 @@ WHERE list_contains($waves, r.wave)
 
 def _disclosure_audit(con: duckdb.DuckDBPyConnection, waves: list[str]) -> pd.DataFrame:
     """One row per family (results, distribution), wave and item: how many hidden cells can be worked out."""
-    from kvis_pipeline.publish.disclosure_audit import audit_publication
+    from kvis_pipeline.publish.disclosure_audit import FAMILIES, exposed_cells
 
-    rows = []
-    for family, extra in (("results", []), ("distribution", ["code"])):
-        levels = {
-            level: _frame(
-                con,
-                f"SELECT {', '.join([*key, 'variable', *extra, 'suppressed'])} FROM marts.{level}_{family} "
-                "WHERE list_contains($waves, wave)",
-                waves,
-            )
-            for level, key in AUDIT_KEYS.items()
-        }
-        exposed = audit_publication(levels, family)
-        counts = pd.Series([(c.wave, c.variable) for c in exposed], dtype=object).value_counts()
-        for (wave, variable), _ in levels["national"].groupby(["wave", "variable"]):
-            rows.append(
-                {
-                    "family": family,
-                    "wave": wave,
-                    "variable": variable,
-                    "exposed_cells": int(counts.get((wave, variable), 0)),
-                }
-            )
-    return pd.DataFrame(rows, columns=["family", "wave", "variable", "exposed_cells"])
+    frames = []
+    for family in FAMILIES:
+        items = _frame(
+            con, f"SELECT DISTINCT wave, variable FROM marts.national_{family} WHERE list_contains($waves, wave)", waves
+        )
+        exposed = exposed_cells(con, family, waves).groupby(["wave", "variable"]).hidden_cells.sum()
+        counts = items.join(exposed.rename("exposed_cells"), on=["wave", "variable"])
+        frames.append(counts.fillna({"exposed_cells": 0}).astype({"exposed_cells": int}).assign(family=family))
+    columns = ["family", "wave", "variable", "exposed_cells"]
+    return pd.concat(frames, ignore_index=True)[columns].sort_values(columns[:3], ignore_index=True)
 
 
 def validate_publication(

@@ -2,11 +2,12 @@
 
 from fractions import Fraction
 
+import duckdb
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kvis_pipeline.publish.disclosure_audit import exposed_in_tree
+from kvis_pipeline.publish.disclosure_audit import exposed_cells
 from kvis_pipeline.warehouse.suppression import COMPLEMENTARY, SMALL_GROUP, TOO_FEW, suppression_pattern
 
 
@@ -142,7 +143,7 @@ def test_the_pipelines_audit_agrees_with_the_oracle_on_any_pattern(wave, data):
     clusters, _, _ = wave
     units = tree_units(clusters)
     hidden = {key for key in units if data.draw(st.booleans())}
-    frame = pd.DataFrame(
+    cells = pd.DataFrame(
         [
             {
                 "level": key[0],
@@ -152,12 +153,33 @@ def test_the_pipelines_audit_agrees_with_the_oracle_on_any_pattern(wave, data):
             }
             for key in units
         ]
-    )
-    found = {
-        tuple(x for x in (frame.level[i], frame.specialty_code[i], frame.cluster_id[i]) if not pd.isna(x))
-        for i in exposed_in_tree(frame)
+    ).assign(wave="2025", variable="s_3", code=1)
+    exposed = exposed_cells(publication_of(cells), "results", ["2025"])
+    # the audit names columns (the nation, a specialty, the clusters of a specialty); a column's cells go together
+    columns = {
+        (row.kind, None if pd.isna(row.specialty_code) else int(row.specialty_code)) for row in exposed.itertuples()
     }
-    assert found == determined_cells(units, hidden)
+    column_of = {("national",): ("national", None)}
+    column_of |= {key: (key[0], key[1]) for key in units if len(key) > 1}
+    assert {key for key in hidden if column_of[key] in columns} == determined_cells(units, hidden)
+    assert exposed.hidden_cells.sum() == len(determined_cells(units, hidden))
+
+
+def publication_of(cells: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """The results and distribution marts of a publication, as the audit reads them, from one frame of cells
+    (level, wave, variable, code, specialty_code, cluster_id, suppressed)."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    for level, keys in (("cluster", "specialty_code, cluster_id"), ("specialty", "specialty_code"), ("national", "")):
+        rows = cells[cells.level == level]
+        con.register("rows", rows)
+        for family, code in (("results", ""), ("distribution", ", code")):
+            con.execute(
+                f"CREATE TABLE marts.{level}_{family} AS SELECT wave, {keys + ', ' if keys else ''}"
+                f"variable{code}, suppressed FROM rows"
+            )
+        con.unregister("rows")
+    return con
 
 
 def test_a_specialty_with_one_cluster_is_hidden_with_it_and_the_nation_protected():
@@ -172,23 +194,11 @@ def test_a_specialty_with_one_cluster_is_hidden_with_it_and_the_nation_protected
 
 
 def test_the_publication_audit_finds_a_cell_the_published_ones_determine():
-    import duckdb
-
     from kvis_pipeline.publish.expectations import _disclosure_audit
 
     clusters = [(1, 1, 8, 8), (2, 2, 30, 10), (2, 3, 25, 12), (3, 4, 12, 6), (3, 5, 40, 20)]
     pattern = pattern_of(clusters, 5, 10)
-    con = duckdb.connect()
-    con.execute("CREATE SCHEMA marts")
-    for level, keys in (("cluster", "specialty_code, cluster_id"), ("specialty", "specialty_code"), ("national", "")):
-        rows = pattern[pattern.level == level].assign(suppressed=lambda f: f.suppression.notna(), code=1)
-        con.register("rows", rows)
-        for family, code in (("results", ""), ("distribution", ", code")):
-            con.execute(
-                f"CREATE TABLE marts.{level}_{family} AS SELECT wave, {keys + ', ' if keys else ''}"
-                f"variable{code}, suppressed FROM rows"
-            )
-        con.unregister("rows")
+    con = publication_of(pattern.assign(suppressed=lambda f: f.suppression.notna(), code=1))
     assert _disclosure_audit(con, ["2025"]).exposed_cells.sum() == 0
     con.execute("UPDATE marts.cluster_results SET suppressed = false WHERE cluster_id = 4")  # complementary
     exposed = _disclosure_audit(con, ["2025"])
