@@ -2,7 +2,9 @@
 
 import importlib.metadata
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -48,14 +50,30 @@ def dbt_cli() -> DbtCliResource:
     return KvisDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
-def keep_partial_parse(invocation_target: Path, project: DbtProject = dbt_project) -> None:
-    """Let the next build start from this build's parse. dagster-dbt gives each build its own target folder, seeded
-    from the project's; a parse with other vars or another warehouse path is useless to dbt, so without this
-    every build parsed the whole project again."""
+def build_target(warehouse: Path, project: DbtProject = dbt_project) -> Path:
+    """A target folder of its own for one build, seeded with the last parse made for this warehouse.
+
+    dbt reuses a parse only when the profile (which holds the warehouse's path) and the vars are the same, so a
+    parse is kept per warehouse (keep_partial_parse): sites on one machine (a user's, the benchmark's, the tests')
+    no longer spoil each other's and parse the whole project again on every build."""
+    builds = Path(project.project_dir) / project.target_path
+    builds.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
+    kept = _kept_parse(warehouse)
+    if kept.exists():  # dagster-dbt copies the project's parse only into a target that has none
+        shutil.copyfile(kept, target / PARTIAL_PARSE_FILE)
+    return target
+
+
+def keep_partial_parse(invocation_target: Path, warehouse: Path) -> None:
+    """Let the next build on this warehouse start from this build's parse."""
     built = invocation_target / PARTIAL_PARSE_FILE
     if built.exists():
-        kept = Path(project.project_dir) / project.target_path / PARTIAL_PARSE_FILE
-        copy_atomically(built, kept)
+        copy_atomically(built, _kept_parse(warehouse))
+
+
+def _kept_parse(warehouse: Path) -> Path:
+    return warehouse.with_name(f"{warehouse.name}.dbt-{PARTIAL_PARSE_FILE}")
 
 
 def _newest_source_change(project_dir: Path) -> float:

@@ -10,6 +10,7 @@ from kvis_pipeline.core.background_import import import_in_background
 from kvis_pipeline.core.stage_timings import timed
 from kvis_pipeline.orchestration.dbt import (
     KvisDbtTranslator,
+    build_target,
     dbt_project,
     ensure_manifest,
     keep_partial_parse,
@@ -36,14 +37,17 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own process
     import_in_background("kvis_pipeline.publish.expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
-        with warehouse_environment(settings):
-            # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
-            # (tests/integration/test_dbt_build.py builds as the README shows), not on every run
-            invocation = dbt.cli(
-                ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)], context=context
-            )
-        try:
+        target = build_target(settings.warehouse)
+        try:  # each build has a target folder of its own; only the kept parse outlives it
+            with warehouse_environment(settings):
+                # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
+                # (tests/integration/test_dbt_build.py builds as the README shows), not on every run
+                invocation = dbt.cli(
+                    ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)],
+                    context=context,
+                    target_path=target,
+                )
             yield from invocation.stream()
-            keep_partial_parse(invocation.target_path)
-        finally:  # each build has a target folder of its own; only the kept parse outlives it
-            shutil.rmtree(invocation.target_path, ignore_errors=True)
+            keep_partial_parse(target, settings.warehouse)
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
