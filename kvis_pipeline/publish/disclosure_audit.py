@@ -7,7 +7,7 @@ restricted to the hidden cells: when the diagonal entry of the projection onto t
 
 Hidden cells with the same column in those equations are determined together, and there are few such columns: the
 nation, each hidden specialty, the hidden clusters of each specialty (one column for all of them), and clusters whose
-specialty is not published at all (no equation holds them). DuckDB counts the hidden cells of each column, so the
+specialty has no row in the tree (no equation holds them). DuckDB counts the hidden cells of each column, so the
 audit never reads the cells themselves; the singular value decomposition is taken over the distinct columns, each
 weighted by the square root of how many cells have it. That matrix has the same Gram matrix as the one with a column
 per cell, hence the same singular values and the same projection.
@@ -37,10 +37,10 @@ def hidden_columns(con: duckdb.DuckDBPyConnection, family: str, waves: list[str]
         SELECT {tree}, '{SPECIALTY}', specialty_code, count(*)
         FROM marts.specialty_{family} WHERE suppressed AND list_contains($waves, wave) GROUP BY ALL
         UNION ALL
-        SELECT {of_cluster}, CASE WHEN s.published_unit THEN '{CLUSTER}' ELSE '{ORPHAN}' END, c.specialty_code,
+        SELECT {of_cluster}, CASE WHEN s.has_row THEN '{CLUSTER}' ELSE '{ORPHAN}' END, c.specialty_code,
             count(*)
         FROM marts.cluster_{family} AS c
-        LEFT JOIN (SELECT {tree}, specialty_code, true AS published_unit FROM marts.specialty_{family}) AS s
+        LEFT JOIN (SELECT {tree}, specialty_code, true AS has_row FROM marts.specialty_{family}) AS s
             USING ({tree}, specialty_code)
         WHERE c.suppressed AND list_contains($waves, c.wave) GROUP BY ALL
     """
