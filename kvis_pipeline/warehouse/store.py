@@ -17,12 +17,16 @@ import pyarrow as pa
 
 from kvis_pipeline.warehouse.tables import TABLES, Table
 
+# DuckDB takes most of the machine's memory by default; staging 10^6 respondents held 5 GB without a cap, and spills
+# to disk with it (docs/performance.md). dbt's connection has the same cap (dbt_project/profiles.yml).
+MEMORY_LIMIT = "2GB"
+
 
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
     try:
         yield con
     finally:
