@@ -7,6 +7,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from kvis_pipeline.core.settings import Settings
+from kvis_pipeline.warehouse.store import connect
 
 
 class WarehouseBusy(Exception):
@@ -64,8 +65,8 @@ def wait_for_warehouse(settings: Settings, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            duckdb.connect(str(settings.warehouse)).close()
-            return
+            with connect(settings.warehouse):  # as every connection of this process opens it (one configuration)
+                return
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise
