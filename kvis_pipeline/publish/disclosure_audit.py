@@ -22,13 +22,17 @@ FAMILIES = {"results": [], "distribution": ["code"]}  # each family of marts and
 NATIONAL, SPECIALTY, CLUSTER, ORPHAN = "national", "specialty", "cluster", "orphan"  # the kinds of column
 
 
+def tree_keys(family: str) -> list[str]:
+    """The columns that name one tree of sums in a family of marts."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}")
+    return ["wave", "variable", *FAMILIES[family]]
+
+
 def hidden_columns(con: duckdb.DuckDBPyConnection, family: str, waves: list[str]) -> pd.DataFrame:
     """One row per tree (wave, variable and, in the distributions, code) and distinct column of its hidden cells:
     the tree's keys, kind, specialty_code (of a specialty or a cluster) and hidden_cells, how many have it."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family!r}")
-    tree = ", ".join(["wave", "variable", *FAMILIES[family]])
-    of_cluster = ", ".join(f"c.{key}" for key in ["wave", "variable", *FAMILIES[family]])
+    tree = ", ".join(tree_keys(family))
     # family is one of FAMILIES, never input: the table names are the marts'
     query = f"""
         SELECT {tree}, '{NATIONAL}' AS kind, NULL::INTEGER AS specialty_code, count(*) AS hidden_cells
@@ -37,12 +41,12 @@ def hidden_columns(con: duckdb.DuckDBPyConnection, family: str, waves: list[str]
         SELECT {tree}, '{SPECIALTY}', specialty_code, count(*)
         FROM marts.specialty_{family} WHERE suppressed AND list_contains($waves, wave) GROUP BY ALL
         UNION ALL
-        SELECT {of_cluster}, CASE WHEN s.has_row THEN '{CLUSTER}' ELSE '{ORPHAN}' END, c.specialty_code,
+        SELECT {tree}, CASE WHEN s.has_row THEN '{CLUSTER}' ELSE '{ORPHAN}' END, c.specialty_code,
             count(*)
         FROM marts.cluster_{family} AS c
         LEFT JOIN (SELECT {tree}, specialty_code, true AS has_row FROM marts.specialty_{family}) AS s
             USING ({tree}, specialty_code)
-        WHERE c.suppressed AND list_contains($waves, c.wave) GROUP BY ALL
+        WHERE c.suppressed AND list_contains($waves, wave) GROUP BY ALL
     """
     return con.execute(query, {"waves": waves}).df()
 
@@ -75,6 +79,6 @@ def exposed_cells(con: duckdb.DuckDBPyConnection, family: str, waves: list[str])
     """The hidden columns (as hidden_columns) whose cells the published ones determine; none, in a sound
     publication."""
     columns = hidden_columns(con, family, waves)
-    tree = ["wave", "variable", *FAMILIES[family]]
-    exposed = [group[exposed_columns(group)] for _, group in columns.groupby(tree, sort=False, dropna=False)]
+    trees = columns.groupby(tree_keys(family), sort=False, dropna=False)
+    exposed = [group[exposed_columns(group)] for _, group in trees]
     return pd.concat(exposed, ignore_index=True) if exposed else columns.iloc[:0]
