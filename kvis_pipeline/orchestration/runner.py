@@ -14,14 +14,23 @@ from kvis_pipeline.ingest.key_guard import KeyMismatch
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.orchestration.run_lock import WarehouseBusy
 
+# The instance configuration kvis writes into a Dagster home that has none, and the ones it wrote before.
+INSTANCE_CONFIG = """telemetry:
+  enabled: false
+event_log_storage:
+  module: kvis_pipeline.orchestration.event_log
+  class: PooledSqliteEventLogStorage
+"""
+EARLIER_INSTANCE_CONFIGS = ("telemetry:\n  enabled: false\n",)
+
 
 def dagster_instance() -> dg.DagsterInstance:
     """The instance in DAGSTER_HOME; without one, data/dagster_home, so that `kvis` keeps its run history."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute())))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() in EARLIER_INSTANCE_CONFIGS:  # a user's own is left as it is
+        config.write_text(INSTANCE_CONFIG)
     return dg.DagsterInstance.get()
 
 
