@@ -24,6 +24,7 @@ complementary cell that can be published again without exposing anything is publ
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 NATIONAL = ("national",)
 TOO_FEW = "too_few_answers"
@@ -112,14 +113,29 @@ class Tree:
         return [k for k in (self.units[key].parent, key) if k is not None and k in self.children]
 
 
-def suppression_pattern(counts: pd.DataFrame, min_cell: int, small_group: int) -> pd.DataFrame:
+PATTERN_SCHEMA = pa.schema(
+    [
+        ("level", pa.string()),
+        ("wave", pa.string()),
+        ("specialty_code", pa.int64()),
+        ("cluster_id", pa.int64()),
+        ("variable", pa.string()),
+        ("suppression", pa.string()),
+        ("distribution_suppression", pa.string()),
+    ]
+)
+
+
+def suppression_pattern(counts: pd.DataFrame, min_cell: int, small_group: int) -> pa.Table:
     """counts: one row per wave, specialty_code, cluster_id and variable with valid_answers and positive_answers.
 
     Returns per level, wave, specialty_code, cluster_id (NULL above clusters) and variable the reason each cell is
     hidden in the results (`suppression`) and in the distributions (`distribution_suppression`), NULL where shown.
+    Built as Arrow columns one wave and item at a time: a Python row per cell held gigabytes at 10^6 respondents.
+    Wave and variable may be categorical; only the pairs present are trees.
     """
-    rows = []
-    for (wave, variable), group in counts.groupby(["wave", "variable"], sort=True):
+    batches = []
+    for (wave, variable), group in counts.groupby(["wave", "variable"], sort=True, observed=True):
         clusters = list(
             zip(
                 group.specialty_code.astype(int),
@@ -134,31 +150,19 @@ def suppression_pattern(counts: pd.DataFrame, min_cell: int, small_group: int) -
             if reason is not None and not distributions.units[key].hidden:
                 distributions.units[key].reason = reason
         shown = distributions.suppress()
-        for key, reason in results.items():
-            level = key[0]
-            rows.append(
-                (
-                    level,
-                    wave,
-                    key[1] if level != "national" else None,
-                    key[2] if level == "cluster" else None,
-                    variable,
-                    reason,
-                    shown[key],
-                )
+        keys = list(results)
+        batches.append(
+            pa.record_batch(
+                [
+                    pa.array([key[0] for key in keys]),
+                    pa.array([wave] * len(keys)),
+                    pa.array([key[1] if key[0] != "national" else None for key in keys], pa.int64()),
+                    pa.array([key[2] if key[0] == "cluster" else None for key in keys], pa.int64()),
+                    pa.array([variable] * len(keys)),
+                    pa.array(list(results.values()), pa.string()),
+                    pa.array([shown[key] for key in keys], pa.string()),
+                ],
+                schema=PATTERN_SCHEMA,
             )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "level",
-            "wave",
-            "specialty_code",
-            "cluster_id",
-            "variable",
-            "suppression",
-            "distribution_suppression",
-        ],
-    )
-    return frame.astype(
-        {"specialty_code": "Int64", "cluster_id": "Int64", "suppression": object, "distribution_suppression": object}
-    )
+        )
+    return pa.Table.from_batches(batches, schema=PATTERN_SCHEMA)

@@ -218,7 +218,7 @@ def hidden_cells(items: list[Item], clusters: list[dict], answers, units, min_ce
                     "positive_answers": sum(a in item.positive for a in valid),
                 }
             )
-    pattern = suppression_pattern(pd.DataFrame(rows), min_cell, SMALL_GROUP)
+    pattern = suppression_pattern(pd.DataFrame(rows), min_cell, SMALL_GROUP).to_pandas()
     reasons = {}
     for row in pattern.itertuples():
         unit = {

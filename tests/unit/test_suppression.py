@@ -93,7 +93,7 @@ def waves(draw):
 
 def pattern_of(clusters, min_cell, small_group) -> pd.DataFrame:
     counts = pd.DataFrame(clusters, columns=["specialty_code", "cluster_id", "valid_answers", "positive_answers"])
-    return suppression_pattern(counts.assign(wave="2025", variable="s_3"), min_cell, small_group)
+    return suppression_pattern(counts.assign(wave="2025", variable="s_3"), min_cell, small_group).to_pandas()
 
 
 def key_of(row) -> tuple:

@@ -16,7 +16,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from kvis_pipeline.warehouse.suppression import suppression_pattern
 
-    counts = dbt.ref("int_cluster_item_counts").df()
+    # wave and variable as categories: a Python string per row of text held hundreds of megabytes at 10^6
+    counts = dbt.ref("int_cluster_item_counts").to_arrow_table().to_pandas(strings_to_categorical=True)
     return suppression_pattern(
         counts,
         setting(dbt.config.get("min_cell"), "KVIS_MIN_CELL", "5"),
