@@ -1,8 +1,11 @@
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from kvis_pipeline.core.settings import Settings
 
@@ -50,6 +53,45 @@ def reference_site(root: Path) -> dict[str, str]:
 @pytest.fixture
 def settings() -> Settings:
     return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory, worker_id):
+    """Sites with reference waves published by `kvis run`, each built once for the session and all its workers."""
+    shared = tmp_path_factory.getbasetemp()
+    root = (shared.parent if worker_id != "master" else shared) / "published-sites"
+    root.mkdir(exist_ok=True)
+
+    def build(waves: tuple[str, ...]) -> Path:
+        site = root / "-".join(waves)
+        with FileLock(str(site.with_suffix(".lock"))):
+            if not (site / "published" / "kvis.duckdb").exists():
+                shutil.rmtree(site, ignore_errors=True)  # what a failed build left
+                env = reference_site(site)
+                shutil.rmtree(site / "landing")
+                for wave in waves:
+                    shutil.copytree(REFERENCE_LANDING, site / "landing" / wave)
+                run = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
+                result = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
+                assert result.returncode == 0, result.stderr
+        return site
+
+    return build
+
+
+@pytest.fixture
+def published_reference(built_sites, settings):
+    """Make this test's site one where `kvis run` has published the reference wave under each of the given names:
+    a copy of a site built once, modification times kept, so that a rerun finds nothing changed."""
+
+    def publish(*waves: str) -> None:
+        site = built_sites(waves)
+        shutil.copytree(site / "landing", settings.landing_dir)
+        shutil.copytree(site / "warehouse", settings.warehouse.parent)
+        shutil.copytree(site / "published", settings.publish_dir)
+        shutil.copytree(site / "dagster_home", os.environ["DAGSTER_HOME"])
+
+    return publish
 
 
 def land_sample(settings: Settings, form: str, wave: str = "2025") -> Path:

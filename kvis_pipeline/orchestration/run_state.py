@@ -34,7 +34,8 @@ def code_fingerprint() -> str:
 
 def wave_fingerprint(settings: Settings, wave: str, key: bytes) -> str:
     """The wave's landing files by stat, with the settings and key that shape what is loaded and published."""
-    context = f"{settings.min_cell}\0{settings.small_group}\0{hashlib.sha256(key).hexdigest()}\0{settings.publish_dir}"
+    # not the publication's folder: whether the publication there is the one this state made is checked on its own
+    context = f"{settings.min_cell}\0{settings.small_group}\0{hashlib.sha256(key).hexdigest()}"
     return hashlib.sha256((landing_fingerprint(settings, wave, by="stat") + context).encode()).hexdigest()
 
 

@@ -50,10 +50,8 @@ def test_run_without_waves_says_so(settings):
     assert f"kvis: no wave folders in {settings.landing_dir}" in result.stderr
 
 
-def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
-    land_reference(settings, "2025")
-    land_reference(settings, "2026")
-    assert kvis("run", "--no-reports").returncode == 0
+def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings, published_reference):
+    published_reference("2025", "2026")
     published = settings.publish_dir / "kvis.duckdb"
     both = database_tables(published)
     results = both["marts.specialty_results"]
@@ -75,10 +73,8 @@ def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings):
         assert frame.equals(after[table]), table
 
 
-def test_a_rerun_with_nothing_changed_does_nothing_and_a_touched_wave_runs_again(settings):
-    land_reference(settings, "2025")
-    land_reference(settings, "2026")
-    assert kvis("run", "--no-reports").returncode == 0
+def test_a_rerun_with_nothing_changed_does_nothing_and_a_touched_wave_runs_again(settings, published_reference):
+    published_reference("2025", "2026")
     first = read_record(settings.publish_dir)["version"]
 
     unchanged = kvis("run", "--no-reports")

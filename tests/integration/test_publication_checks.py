@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import great_expectations.expectations as gxe
-from conftest import land_reference
 from helpers import database_tables
 
 from kvis_pipeline.orchestration.runner import materialise_waves
@@ -12,9 +11,8 @@ from kvis_pipeline.publish import expectations as publication_expectations
 from kvis_pipeline.publish.publication import read_record
 
 
-def test_a_failed_expectation_keeps_the_old_publication_and_says_so(settings, monkeypatch):
-    land_reference(settings)
-    assert materialise_waves(["2025"]) == {}
+def test_a_failed_expectation_keeps_the_old_publication_and_says_so(settings, monkeypatch, published_reference):
+    published_reference("2025")
     before = database_tables(settings.publish_dir / "kvis.duckdb")
     record = read_record(settings.publish_dir)
     assert record["checks"]["great_expectations"]["failed"] == 0
