@@ -28,7 +28,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     Dagster's SQLite event log creates an engine, opens a connection and closes it again for each statement; closing
     the last connection to a WAL database checkpoints it. A `kvis run` stores some 420 events per wave (a check's
-    result alone opens four engines), which cost about 10 CPU seconds of each wave's run (docs/performance.md).
+    result alone opens four engines): 3-10 CPU seconds of each wave's run, as measured (docs/performance.md).
     The files, schema and locking are Dagster's own: `dagster dev` and this class read and write the same history.
 
     Overrides two private members of SqliteEventLogStorage, `_connect` and `has_table`;
