@@ -1,9 +1,7 @@
 """Render a wave's fact sheets and cluster packages from the publication, in parallel, skipping unchanged work."""
 
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from slugify import slugify
 
 from kvis_pipeline.core.atomic import write_atomically
 from kvis_pipeline.core.fingerprints import files_digest, frames_digest
+from kvis_pipeline.core.workers import spawned_workers
 from kvis_pipeline.publish.publication import DATABASE_NAME
 from kvis_pipeline.reports.analyst_texts import analyst_texts, wave_text_files
 from kvis_pipeline.reports.cluster_package import cluster_package
@@ -128,13 +127,7 @@ def _render_all(
     if workers <= 1:
         _start_worker(publish_dir, wave, min_cell, texts_dir)
         return [path for job in jobs for path in _render(job)]
-    # spawn, not fork: the parent may hold DuckDB and Dagster threads that a forked child must not inherit
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(publish_dir, wave, min_cell, texts_dir),
-    ) as pool:
+    with spawned_workers(workers, _start_worker, (publish_dir, wave, min_cell, texts_dir)) as pool:
         return [path for paths in pool.map(_render, jobs) for path in paths]
 
 

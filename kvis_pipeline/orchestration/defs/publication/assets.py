@@ -1,11 +1,9 @@
 """The publication asset: stage the marts, run the blocking GX check, swap them in."""
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-
 import dagster as dg
 
 from kvis_pipeline.core.stage_timings import timed
+from kvis_pipeline.core.workers import spawned_workers
 from kvis_pipeline.orchestration.defs.publication.checks import great_expectations_check
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.defs.transformation.assets import dbt_models
@@ -49,7 +47,7 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
         }
     )
     # the workbook is written in a process of its own while the checks run: both only read the staged database
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with spawned_workers(1) as pool:
         workbook = pool.submit(stage_workbook, staged)
         with timed("checks"):
             check = great_expectations_check(settings, staged.database, [context.partition_key])
