@@ -34,9 +34,11 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("KVIS_MIN_CELL", raising=False)
 
 
-def reference_site(root: Path) -> dict[str, str]:
-    """A site of its own under root with the reference wave landed; the environment a `kvis` process needs there."""
-    shutil.copytree(REFERENCE_LANDING, root / "landing" / "2025")
+def reference_site(root: Path, waves: tuple[str, ...] = ("2025",)) -> dict[str, str]:
+    """A site of its own under root with the reference wave landed under each name in waves; the environment a
+    `kvis` process needs there."""
+    for wave in waves:
+        shutil.copytree(REFERENCE_LANDING, root / "landing" / wave)
     env = {
         **os.environ,
         "KVIS_LANDING_DIR": str(root / "landing"),
@@ -67,10 +69,7 @@ def built_sites(tmp_path_factory, worker_id):
         with FileLock(str(site.with_suffix(".lock"))):
             if not (site / "published" / "kvis.duckdb").exists():
                 shutil.rmtree(site, ignore_errors=True)  # what a failed build left
-                env = reference_site(site)
-                shutil.rmtree(site / "landing")
-                for wave in waves:
-                    shutil.copytree(REFERENCE_LANDING, site / "landing" / wave)
+                env = reference_site(site, waves)
                 run = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
                 result = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
                 assert result.returncode == 0, result.stderr
