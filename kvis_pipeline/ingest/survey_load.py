@@ -92,9 +92,23 @@ def _warehouse_rows(bundle, questionnaire, rows, is_duplicate, candidates, probl
     check_pseudonyms(_ids_at(rows, quarantine["source_row"]), quarantine["respondent_key"], key)
     return SurveyLoad(
         respondents=respondents,
-        answers=_long_form(accepted, accepted_keys, [v.name for v in questionnaire.items], "code", "INTEGER"),
+        # answers name their respondent by its row (an integer, 25 million times at 10^6 respondents), free text by
+        # its pseudonym: raw.survey_respondents holds both
+        answers=_long_form(
+            accepted,
+            "source_row",
+            accepted.index + FIRST_DATA_ROW,
+            [v.name for v in questionnaire.items],
+            "code",
+            "INTEGER",
+        ),
         free_text=_long_form(
-            accepted, accepted_keys, [v.name for v in questionnaire.free_text], "answer_text", "VARCHAR"
+            accepted,
+            "respondent_key",
+            accepted_keys,
+            [v.name for v in questionnaire.free_text],
+            "answer_text",
+            "VARCHAR",
         ),
         quarantine=quarantine,
         summary=summary,
@@ -134,6 +148,13 @@ def _respondents(
 
 
 def _long_form(
-    accepted: pd.DataFrame, keys: pd.Series, variables: list[str], value_name: str, value_type: str
+    accepted: pd.DataFrame,
+    respondent: str,
+    respondents: pd.Series | pd.Index,
+    variables: list[str],
+    value_name: str,
+    value_type: str,
 ) -> LongForm:
-    return LongForm(accepted[variables].assign(respondent_key=keys), variables, value_name, value_type)
+    return LongForm(
+        accepted[variables].assign(**{respondent: respondents}), variables, value_name, value_type, respondent
+    )

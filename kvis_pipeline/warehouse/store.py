@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kvis_pipeline.warehouse.tables import TABLES, Table
+from kvis_pipeline.warehouse.tables import SURVEY_ANSWERS, TABLES, Table
 
 # DuckDB takes most of the machine's memory by default; staging 10^6 respondents held 5 GB without a cap, and spills
 # to disk with it (docs/performance.md). dbt's connection has the same cap (dbt_project/profiles.yml).
@@ -34,16 +34,33 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    _name_answers_by_source_row(con)
     for table in TABLES.values():
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {table.key[0]}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.ddl()})")
         _add_missing_columns(con, table)
 
 
-def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """A warehouse made by an earlier kvis gains the columns added since, with their defaults."""
+def _name_answers_by_source_row(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before answers named their respondent by its row (source_row) rather than its pseudonym
+    has each answer's row looked up once, through the respondent it belongs to."""
+    columns = _columns(con, SURVEY_ANSWERS)
+    if "respondent_key" not in columns or "source_row" in columns:
+        return
+    con.execute("BEGIN TRANSACTION")
+    con.execute("ALTER TABLE raw.survey_answers RENAME TO survey_answers_by_respondent_key")
+    con.execute(f"CREATE TABLE {SURVEY_ANSWERS.name} ({SURVEY_ANSWERS.ddl()})")
+    con.execute(
+        f"INSERT INTO {SURVEY_ANSWERS.name} BY NAME SELECT a.wave, r.source_row, a.variable, a.code "
+        "FROM raw.survey_answers_by_respondent_key AS a JOIN raw.survey_respondents AS r USING (wave, respondent_key)"
+    )
+    con.execute("DROP TABLE raw.survey_answers_by_respondent_key")
+    con.execute("COMMIT")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: Table) -> set[str]:
     schema, name = table.key
-    present = {
+    return {
         row[0]
         for row in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
@@ -51,6 +68,11 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             [schema, name],
         ).fetchall()
     }
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """A warehouse made by an earlier kvis gains the columns added since, with their defaults."""
+    present = _columns(con, table)
     for column in table.columns:
         if column.name not in present and column.default is not None:
             con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.sql_type} DEFAULT {column.default}")
@@ -58,13 +80,14 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: Table) -> None:
 
 @dataclass(frozen=True)
 class LongForm:
-    """A wide frame's variables as (respondent_key, variable, value) rows, empty cells left out, unpivoted by DuckDB
+    """A wide frame's variables as (respondent, variable, value) rows, empty cells left out, unpivoted by DuckDB
     as it is written: pandas' melt made a Python object per cell (docs/performance.md)."""
 
-    wide: pd.DataFrame  # respondent_key and the variables, as text
+    wide: pd.DataFrame  # the respondent column and the variables, as text
     variables: list[str]
     value_name: str
     value_type: str  # the SQL type the values are cast to
+    respondent: str  # the column naming the respondent (its pseudonym, or its row in the export)
 
     def __len__(self) -> int:
         return int(self.wide[self.variables].ne("").to_numpy(dtype=bool).sum())
@@ -72,15 +95,15 @@ class LongForm:
     def arrow_tables(self) -> tuple[pa.Table, pa.Table]:
         """The wide rows with positional column names, and the names they stand for: variable names come from the
         export's Structure, so they reach DuckDB as values, never as identifiers in SQL text."""
-        wide = pa.Table.from_pandas(self.wide[["respondent_key", *self.variables]], preserve_index=False)
-        positional = wide.rename_columns(["respondent_key", *(f"v{i}" for i in range(len(self.variables)))])
+        wide = pa.Table.from_pandas(self.wide[[self.respondent, *self.variables]], preserve_index=False)
+        positional = wide.rename_columns(["respondent", *(f"v{i}" for i in range(len(self.variables)))])
         names = pa.table({"position": [f"v{i}" for i in range(len(self.variables))], "variable": self.variables})
         return positional, names
 
     def select_from(self, relation: str, names: str) -> str:
         columns = ", ".join(f"v{i}" for i in range(len(self.variables)))
         return (
-            f"SELECT respondent_key, n.variable, value::{self.value_type} AS {self.value_name} "
+            f"SELECT respondent AS {self.respondent}, n.variable, value::{self.value_type} AS {self.value_name} "
             f"FROM (UNPIVOT {relation} ON {columns} INTO NAME position VALUE value) AS u "
             f"JOIN {names} AS n USING (position) WHERE value <> ''"
         )

@@ -143,8 +143,13 @@ SURVEY_RESPONDENTS = Table(
 )
 SURVEY_ANSWERS = Table(
     "raw.survey_answers",
-    "Closed answers in long form: one row per respondent and answered variable.",
-    (WAVE, RESPONDENT_KEY, Column("variable", "VARCHAR"), Column("code", "INTEGER")),
+    "Closed answers in long form: one row per respondent (by its row in the export) and answered variable.",
+    (
+        WAVE,
+        Column("source_row", "INTEGER", checks=(DATA_ROW,)),
+        Column("variable", "VARCHAR"),
+        Column("code", "INTEGER"),
+    ),
 )
 QUARANTINE = Table(
     "raw.quarantine",

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kvis_pipeline.ingest.export_bundle import read_export_bundle
 from kvis_pipeline.ingest.pseudonym import PseudonymMismatch, check_pseudonyms, hmac_pseudonym
+from kvis_pipeline.ingest.questionnaire import Questionnaire
 from kvis_pipeline.ingest.roster import read_roster
 from kvis_pipeline.ingest.survey_load import FIRST_DATA_ROW, prepare_survey_load
 
@@ -54,6 +55,13 @@ def test_every_written_row_carries_the_hmac_of_its_own_id(dataset):
     for row in quarantine.itertuples():
         expected = expected_key(dataset, row.source_row)
         assert (row.respondent_key if not pd.isna(row.respondent_key) else None) == expected
+    # closed answers name their respondent by its row, free text by its pseudonym: both are that row's own
+    answers, free_text = load.answers, load.free_text
+    assert list(answers.wide.source_row) == list(respondents.source_row)
+    own_rows = Questionnaire.from_export(BUNDLE).rename_to_long_names(dataset)
+    expected_answers = own_rows.loc[answers.wide.source_row - FIRST_DATA_ROW, answers.variables]
+    assert (answers.wide[answers.variables].to_numpy() == expected_answers.to_numpy()).all()
+    assert list(free_text.wide.respondent_key) == list(respondents.respondent_key)
     summary = load.summary.iloc[0]
     assert (
         summary.rows_received

@@ -60,13 +60,13 @@ def waves(draw, name: str) -> dict:
     respondents, answers = [], []
     for cluster in clusters:
         for _ in range(draw(st.integers(0, cluster["antal_medlemmer"]))):
-            key = f"{name}-{len(respondents)}"
+            key, row = f"{name}-{len(respondents)}", len(respondents) + 2  # the row below the header
             respondents.append({**cluster, "respondent_key": key, "statoverall": draw(st.integers(1, 5))})
             for item in items:
                 codes = sorted(item.labels) + ([] if item.multiple else [None])  # None: left unanswered
                 code = draw(st.sampled_from(codes))
                 if code is not None:
-                    answers.append({"respondent_key": key, "variable": item.variable, "code": code})
+                    answers.append({"respondent_key": key, "source_row": row, "variable": item.variable, "code": code})
     return {"items": items, "clusters": clusters, "respondents": respondents, "answers": answers}
 
 
@@ -130,7 +130,7 @@ def load_wave(con: duckdb.DuckDBPyConnection, wave: str, data: dict, started: st
                     "starttime",
                 ],
             ),
-            "raw.survey_answers": pd.DataFrame(data["answers"], columns=["respondent_key", "variable", "code"]),
+            "raw.survey_answers": pd.DataFrame(data["answers"], columns=["source_row", "variable", "code"]),
             "raw.load_summary": pd.DataFrame(
                 [
                     {

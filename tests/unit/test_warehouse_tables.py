@@ -35,6 +35,34 @@ def test_an_earlier_warehouse_gains_a_column_added_with_a_default(tmp_path):
         assert con.execute("SELECT nul_bytes_dropped FROM raw.load_summary").fetchall() == [(0,)]
 
 
+def test_an_earlier_warehouses_answers_come_to_name_their_respondents_row(tmp_path):
+    """Answers were named by the respondent's pseudonym before; each is moved to that respondent's row, per wave."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("CREATE SCHEMA raw")
+        con.execute(f"CREATE TABLE {SURVEY_RESPONDENTS.name} ({SURVEY_RESPONDENTS.ddl()})")
+        con.execute(
+            "CREATE TABLE raw.survey_answers "
+            "(wave VARCHAR NOT NULL, respondent_key VARCHAR NOT NULL, variable VARCHAR NOT NULL, code INTEGER NOT NULL)"
+        )
+        respondents = [("2024", "a" * 32, 2), ("2024", "b" * 32, 3), ("2025", "a" * 32, 7)]  # one key in two waves
+        con.executemany(
+            "INSERT INTO raw.survey_respondents (wave, respondent_key, source_file, source_row, klynge, speciale, "
+            "region, statoverall) VALUES (?, ?, 'dataset.csv', ?, 1, 1, 1, 4)",
+            respondents,
+        )
+        answers = [("2024", "a" * 32, "s_3", 1), ("2024", "b" * 32, "s_3", 2), ("2025", "a" * 32, "s_3", 3)]
+        con.executemany("INSERT INTO raw.survey_answers VALUES (?, ?, ?, ?)", answers)
+        ensure_tables(con)
+        ensure_tables(con)  # a second time changes nothing
+        assert con.execute("SELECT * FROM raw.survey_answers ORDER BY wave, source_row").fetchall() == [
+            ("2024", 2, "s_3", 1),
+            ("2024", 3, "s_3", 2),
+            ("2025", 7, "s_3", 3),
+        ]
+        tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' ORDER BY 1").fetchall()
+        assert ("survey_answers_by_respondent_key",) not in tables
+
+
 def test_the_pandera_schema_checks_what_the_definition_says():
     good = pd.DataFrame(
         {

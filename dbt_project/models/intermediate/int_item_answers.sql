@@ -1,7 +1,7 @@
 -- Respondents' (status 4) closed answers in long form, one row per respondent and item, with the scale's meaning.
 select
     a.wave,
-    a.respondent_key,
+    r.respondent_key,
     r.cluster_id,
     r.specialty_code,
     a.variable,
@@ -11,6 +11,6 @@ select
     not coalesce(a.code = m.dont_know_code, false) as is_valid,
     list_contains(m.positive_codes, a.code) as is_positive
 from {{ ref('stg_survey_answers') }} as a
-inner join {{ ref('stg_survey_respondents') }} as r using (wave, respondent_key)
+inner join {{ ref('stg_survey_respondents') }} as r using (wave, source_row)
 inner join {{ ref('int_scale_metadata') }} as m using (wave, variable)
 where r.status_code = {{ var('status_completed') }} and {{ selected_wave_condition('a.wave') }}

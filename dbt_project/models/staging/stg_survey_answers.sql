@@ -1,6 +1,6 @@
 select
     wave,
-    respondent_key,
+    source_row,
     variable,
     code
 from {{ source('raw', 'survey_answers') }}

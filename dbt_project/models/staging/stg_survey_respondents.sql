@@ -1,6 +1,7 @@
 select
     wave,
     respondent_key,
+    source_row,
     klynge as cluster_id,
     speciale as specialty_code,
     region as region_code,

@@ -12,7 +12,7 @@ from kvis_pipeline.ingest.pseudonym import load_pseudonym_key
 from kvis_pipeline.orchestration.dbt import dbt_cli
 from kvis_pipeline.orchestration.run_lock import acquire_run_lock, wait_for_warehouse
 from kvis_pipeline.warehouse.rollback import discard_saved, restore_saved, save_waves
-from kvis_pipeline.warehouse.store import connect
+from kvis_pipeline.warehouse.store import connect, ensure_tables
 
 
 def run_has_failed(instance: dg.DagsterInstance, run_id: str) -> bool:
@@ -42,6 +42,7 @@ class KvisSettings(dg.ConfigurableResource):
                     rekey=os.environ.get(REKEY_VARIABLE) == "1",
                 )
                 restored = restore_saved(con)  # what a killed run left saved
+                ensure_tables(con)  # brought up to date before a step saves rows in their current form
             if restored:
                 context.log.warning(
                     f"an earlier run did not complete; wave(s) {', '.join(restored)} put back as they were before it"
