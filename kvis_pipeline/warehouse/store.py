@@ -20,6 +20,7 @@ from kvis_pipeline.warehouse.tables import SURVEY_ANSWERS, TABLES, Table
 # DuckDB takes most of the machine's memory by default; staging 10^6 respondents held 5 GB without a cap, and spills
 # to disk with it (docs/performance.md). dbt's connection has the same cap (dbt_project/profiles.yml).
 MEMORY_LIMIT = "2GB"
+LONG_FORM_SLICE = 100_000  # export rows per INSERT of answers in long form
 
 
 @contextmanager
@@ -119,20 +120,26 @@ def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str,
             # as an Arrow table: DuckDB scans pandas' Arrow-backed text through a deprecated attribute
             if isinstance(frame, LongForm):
                 positional, names = frame.arrow_tables()
-                con.register("incoming_rows", positional)
                 con.register("incoming_names", names)
-                rows = frame.select_from("incoming_rows", "incoming_names")
-            else:
-                con.register("incoming_rows", pa.Table.from_pandas(frame, preserve_index=False))
-                rows = "SELECT * FROM incoming_rows"
-            con.execute(f"INSERT INTO {table} BY NAME SELECT *, $wave AS wave FROM ({rows})", {"wave": wave})
-            con.unregister("incoming_rows")
-            if isinstance(frame, LongForm):
+                # unpivoted a slice of respondents at a time: DuckDB's working memory is that of one slice
+                for start in range(0, positional.num_rows, LONG_FORM_SLICE):
+                    slice_ = positional.slice(start, LONG_FORM_SLICE)
+                    _insert(con, table, wave, slice_, frame.select_from("incoming_rows", "incoming_names"))
                 con.unregister("incoming_names")
+            else:
+                _insert(
+                    con, table, wave, pa.Table.from_pandas(frame, preserve_index=False), "SELECT * FROM incoming_rows"
+                )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, wave: str, incoming: pa.Table, rows: str) -> None:
+    con.register("incoming_rows", incoming)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT *, $wave AS wave FROM ({rows})", {"wave": wave})
+    con.unregister("incoming_rows")
 
 
 def warehouse_waves(path: Path) -> set[str] | None:

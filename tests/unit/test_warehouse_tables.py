@@ -3,6 +3,7 @@
 import duckdb
 import pandas as pd
 
+from kvis_pipeline.warehouse import store
 from kvis_pipeline.warehouse.store import ensure_tables
 from kvis_pipeline.warehouse.tables import LOAD_SUMMARY, SURVEY_RESPONDENTS, TABLES, failure_cases
 
@@ -88,3 +89,25 @@ def test_the_pandera_schema_checks_what_the_definition_says():
         ("respondent_key", "field_uniqueness"),
     }
     assert set(cases.loc[cases["schema_context"] == "DataFrameSchema", "check"]) == {"completed_rows_have_a_close_time"}
+
+
+def test_answers_written_a_slice_of_respondents_at_a_time_land_once_each(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "LONG_FORM_SLICE", 2)
+    wide = pd.DataFrame(
+        {"source_row": [2, 3, 4, 5, 6], "s_3": ["1", "", "3", "4", "5"], "s_8_1": ["0", "1", "", "1", ""]}
+    )
+    answers = store.LongForm(wide, ["s_3", "s_8_1"], "code", "INTEGER", "source_row")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        store.replace_wave(con, "2025", {"raw.survey_answers": answers})
+        store.replace_wave(con, "2025", {"raw.survey_answers": answers})  # a wave written again replaces itself
+        written = con.execute("SELECT source_row, variable, code FROM raw.survey_answers ORDER BY ALL").fetchall()
+    assert written == [
+        (2, "s_3", 1),
+        (2, "s_8_1", 0),
+        (3, "s_8_1", 1),
+        (4, "s_3", 3),
+        (5, "s_3", 4),
+        (5, "s_8_1", 1),
+        (6, "s_3", 5),
+    ]
+    assert len(answers) == len(written)
