@@ -49,14 +49,18 @@ def _name_answers_by_source_row(con: duckdb.DuckDBPyConnection) -> None:
     if "respondent_key" not in columns or "source_row" in columns:
         return
     con.execute("BEGIN TRANSACTION")
-    con.execute("ALTER TABLE raw.survey_answers RENAME TO survey_answers_by_respondent_key")
-    con.execute(f"CREATE TABLE {SURVEY_ANSWERS.name} ({SURVEY_ANSWERS.ddl()})")
-    con.execute(
-        f"INSERT INTO {SURVEY_ANSWERS.name} BY NAME SELECT a.wave, r.source_row, a.variable, a.code "
-        "FROM raw.survey_answers_by_respondent_key AS a JOIN raw.survey_respondents AS r USING (wave, respondent_key)"
-    )
-    con.execute("DROP TABLE raw.survey_answers_by_respondent_key")
-    con.execute("COMMIT")
+    try:
+        con.execute("ALTER TABLE raw.survey_answers RENAME TO survey_answers_by_respondent_key")
+        con.execute(f"CREATE TABLE {SURVEY_ANSWERS.name} ({SURVEY_ANSWERS.ddl()})")
+        con.execute(
+            f"INSERT INTO {SURVEY_ANSWERS.name} BY NAME SELECT a.wave, r.source_row, a.variable, a.code FROM "
+            "raw.survey_answers_by_respondent_key AS a JOIN raw.survey_respondents AS r USING (wave, respondent_key)"
+        )
+        con.execute("DROP TABLE raw.survey_answers_by_respondent_key")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: Table) -> set[str]:
