@@ -125,10 +125,10 @@ def replace_wave(con: duckdb.DuckDBPyConnection, wave: str, frames: Mapping[str,
             if isinstance(frame, LongForm):
                 positional, names = frame.arrow_tables()
                 con.register("incoming_names", names)
+                rows = frame.select_from("incoming_rows", "incoming_names")
                 # unpivoted a slice of respondents at a time: DuckDB's working memory is that of one slice
                 for start in range(0, positional.num_rows, LONG_FORM_SLICE):
-                    slice_ = positional.slice(start, LONG_FORM_SLICE)
-                    _insert(con, table, wave, slice_, frame.select_from("incoming_rows", "incoming_names"))
+                    _insert(con, table, wave, positional.slice(start, LONG_FORM_SLICE), rows)
                 con.unregister("incoming_names")
             else:
                 _insert(
