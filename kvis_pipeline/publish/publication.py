@@ -46,7 +46,7 @@ def publish_marts(warehouse: Path, publish_dir: Path) -> Publication:
 
 def stage_workbook(staged: Publication) -> Path:
     """kvis.xlsx of a staged publication, beside its database; swapped in with it."""
-    return write_workbook(staged.database, staged.database.parent / WORKBOOK_NAME)
+    return write_workbook(staged.database, staged_workbook(staged))
 
 
 def stage_publication(
@@ -54,6 +54,12 @@ def stage_publication(
 ) -> Publication:
     """Write a complete new publication beside the current one, not yet visible to readers. `warehouse` is any
     database with the marts schema (the warehouse, or a publication); `without_waves` leaves those waves out."""
+    return write_marts(begin_publication(publish_dir, version), warehouse, without_waves)
+
+
+def begin_publication(publish_dir: Path, version: str | None = None) -> Publication:
+    """The empty folders of a new staged publication, after clearing what stopped runs left; its workbook, when
+    written apart, goes to `staged_workbook(...)`."""
     publish_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(publish_dir)
     version = version or uuid.uuid4().hex
@@ -61,13 +67,22 @@ def stage_publication(
     parquet = publish_dir / PARQUET_VERSIONS / version
     database.parent.mkdir(parents=True)
     parquet.mkdir(parents=True)
+    return Publication(database, parquet, {})
+
+
+def write_marts(staged: Publication, warehouse: Path, without_waves: list[str] | None = None) -> Publication:
+    """The marts of `warehouse` (but `without_waves`) into a staged publication from begin_publication."""
     try:
-        row_counts = _write_publication(warehouse, database, parquet, without_waves or [])
+        row_counts = _write_publication(warehouse, staged.database, staged.parquet_dir, without_waves or [])
     except BaseException:
-        shutil.rmtree(publish_dir / STAGING, ignore_errors=True)
-        shutil.rmtree(parquet, ignore_errors=True)
+        shutil.rmtree(staged.database.parents[1], ignore_errors=True)  # the staging folder, nothing else in it
+        shutil.rmtree(staged.parquet_dir, ignore_errors=True)
         raise
-    return Publication(database, parquet, row_counts)
+    return Publication(staged.database, staged.parquet_dir, row_counts)
+
+
+def staged_workbook(staged: Publication) -> Path:
+    return staged.database.parent / WORKBOOK_NAME
 
 
 def staged_publication(publish_dir: Path, version: str) -> Publication:
@@ -90,8 +105,8 @@ def swap_in(staged: Publication, publish_dir: Path) -> Publication:
     record = _publication_record(staged)
     os.replace(staged.database, publish_dir / DATABASE_NAME)
     _swap_parquet_link(publish_dir, staged.parquet_dir)
-    if (staged.database.parent / WORKBOOK_NAME).exists():
-        os.replace(staged.database.parent / WORKBOOK_NAME, publish_dir / WORKBOOK_NAME)
+    if staged_workbook(staged).exists():
+        os.replace(staged_workbook(staged), publish_dir / WORKBOOK_NAME)
     write_atomically(publish_dir / RECORD, json.dumps(record, indent=2, ensure_ascii=False))
     shutil.rmtree(staged.database.parent, ignore_errors=True)
     _remove_leftovers(publish_dir)

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 from conftest import REPO, reference_site
 from helpers import database_tables, read_eu_dataset
 
+from kvis_pipeline.publish.labels import SHEET_NAMES
 from kvis_pipeline.publish.publication import publish_marts
 
 SPEC_TABLES = {
@@ -130,6 +132,26 @@ def test_only_the_marts_are_published_in_both_forms(published):
         pd.testing.assert_frame_equal(frame, from_parquet, check_dtype=False)
     assert all(frame["wave"].eq("2025").all() for frame in tables.values())
     assert len(tables["marts.cluster_results"]) == 73 * 38
+
+
+def test_the_workbook_holds_the_published_marts_cell_for_cell(published):
+    """The run writes kvis.xlsx from the warehouse while it stages the database: both must hold the same rows."""
+    db = published / "published" / "kvis.duckdb"
+    workbook = openpyxl.load_workbook(published / "published" / "kvis.xlsx", read_only=True)
+    rows = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        assert {SHEET_NAMES[t] for t in tables} == set(workbook.sheetnames[1:])
+        for table in tables:
+            result = con.execute(f'SELECT * FROM marts."{table}" ORDER BY ALL')
+            expected = [[d[0] for d in result.description], *map(list, result.fetchall())]
+            sheet = [
+                [v.date() if isinstance(v, datetime.datetime) else v for v in row]
+                for row in workbook[SHEET_NAMES[table]].iter_rows(values_only=True)
+            ]
+            assert sheet == expected, table
+            rows[table] = len(sheet) - 1
+    assert rows["cluster_results"] == 73 * 38 and rows["cluster_distribution"] > rows["cluster_results"]
 
 
 def test_every_published_column_is_described(published):

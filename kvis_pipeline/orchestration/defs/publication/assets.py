@@ -10,12 +10,13 @@ from kvis_pipeline.orchestration.defs.transformation.assets import dbt_models
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.publish.publication import (
     PUBLISHED_SCHEMA,
-    stage_publication,
-    stage_workbook,
+    begin_publication,
     staged_publication,
+    staged_workbook,
     swap_in,
+    write_marts,
 )
-from kvis_pipeline.publish.workbook import WORKBOOK_NAME
+from kvis_pipeline.publish.workbook import WORKBOOK_NAME, write_workbook
 
 MART_KEYS = sorted(key for key in dbt_models.keys if key.path[0] == PUBLISHED_SCHEMA)
 STAGED = dg.AssetKey(["published", "staged_marts"])
@@ -39,16 +40,19 @@ GX_CHECK = dg.AssetCheckSpec(
 def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
     settings = kvis.settings()
     with timed("publish"):
-        staged = stage_publication(settings.warehouse, settings.publish_dir, version=context.run.run_id)
-    yield dg.MaterializeResult(
-        metadata={
-            "row_counts": dg.MetadataValue.json(staged.row_counts),
-            "database": dg.MetadataValue.path(str(staged.database)),
-        }
-    )
-    # the workbook is written in a process of its own while the checks run: both only read the staged database
+        staged = begin_publication(settings.publish_dir, version=context.run.run_id)
+    # The workbook, the slowest part, is written in a process of its own while this one stages the database and
+    # Parquet and runs the checks. It reads the warehouse's marts, which the staged database copies whole.
     with spawned_workers(1) as pool:
-        workbook = pool.submit(stage_workbook, staged)
+        workbook = pool.submit(write_workbook, settings.warehouse, staged_workbook(staged))
+        with timed("publish"):
+            staged = write_marts(staged, settings.warehouse)
+        yield dg.MaterializeResult(
+            metadata={
+                "row_counts": dg.MetadataValue.json(staged.row_counts),
+                "database": dg.MetadataValue.path(str(staged.database)),
+            }
+        )
         with timed("checks"):
             check = great_expectations_check(settings, staged.database, [context.partition_key])
         with timed("publish"):
