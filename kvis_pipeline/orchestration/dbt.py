@@ -1,8 +1,9 @@
 """The dbt project as Dagster sees it: where it lives, a manifest that is never stale, and asset keys by schema."""
 
+import hashlib
 import importlib.metadata
 import os
-import shutil
+import pprint
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import msgpack
+import yaml
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from filelock import FileLock
 from packaging import version
@@ -21,6 +24,7 @@ from kvis_pipeline.core.settings import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PROFILE = "kvis"  # profiles.yml's profile, named by dbt_project.yml
 _SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
 # The dbt installed with kvis, whether or not its environment is activated (on PATH).
@@ -50,30 +54,62 @@ def dbt_cli() -> DbtCliResource:
     return KvisDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
-def build_target(warehouse: Path, project: DbtProject = dbt_project) -> Path:
-    """A target folder of its own for one build, seeded with the last parse made for this warehouse.
+def build_target(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProject = dbt_project) -> Path:
+    """A target folder of its own for one build, seeded with the last parse made with the same profile and vars.
 
-    dbt reuses a parse only when the profile (which holds the warehouse's path) and the vars are the same, so a
-    parse is kept per warehouse (keep_partial_parse): sites on one machine (a user's, the benchmark's, the tests')
-    no longer spoil each other's and parse the whole project again on every build."""
+    dbt reuses a parse only when the profile's connection details and the vars hash as they did. Between sites on
+    one machine (a user's, the benchmark's, the tests') the details differ only in the warehouse's path, and a parse
+    does not hold that path, only the hash. So one parse is kept for all of them (keep_partial_parse) and handed to
+    each build under its own warehouse's hash; a site's first build no longer parses the whole project."""
     builds = Path(project.project_dir) / project.target_path
     builds.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-    kept = _kept_parse(warehouse)
+    kept = _kept_parse(warehouse, dbt_vars, project)
     if kept.exists():  # dagster-dbt copies the project's parse only into a target that has none
-        shutil.copyfile(kept, target / PARTIAL_PARSE_FILE)
+        _readdress(kept.read_bytes(), _profile_hash(warehouse, project), target / PARTIAL_PARSE_FILE)
     return target
 
 
-def keep_partial_parse(invocation_target: Path, warehouse: Path) -> None:
-    """Let the next build on this warehouse start from this build's parse."""
+def keep_partial_parse(
+    invocation_target: Path, warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProject = dbt_project
+) -> None:
+    """Let the next build with the same profile and vars, on any warehouse, start from this build's parse."""
     built = invocation_target / PARTIAL_PARSE_FILE
     if built.exists():
-        copy_atomically(built, _kept_parse(warehouse))
+        copy_atomically(built, _kept_parse(warehouse, dbt_vars, project))
 
 
-def _kept_parse(warehouse: Path) -> Path:
-    return warehouse.with_name(f"{warehouse.name}.dbt-{PARTIAL_PARSE_FILE}")
+def _kept_parse(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProject) -> Path:
+    """One kept parse per profile but the path, and vars."""
+    details = [item for item in _connection_details(warehouse, project) if item[0] != "path"]
+    key = hashlib.sha256(pprint.pformat([details, dict(dbt_vars)]).encode()).hexdigest()[:16]
+    return Path(project.project_dir) / project.target_path / f"kept-{key}-{PARTIAL_PARSE_FILE}"
+
+
+def _connection_details(warehouse: Path, project: DbtProject) -> list[tuple[str, Any]]:
+    """The profile's connection details as dbt lists them for `warehouse` (the profile's path is KVIS_WAREHOUSE)."""
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+    profiles = yaml.safe_load((Path(project.profiles_dir) / "profiles.yml").read_text())
+    output = dict(profiles[PROFILE]["outputs"][profiles[PROFILE]["target"]])
+    fields = {key: value for key, value in output.items() if key not in ("type", "threads")}
+    return sorted(DuckDBCredentials.from_dict({**fields, "path": str(warehouse)}).connection_info())
+
+
+def _profile_hash(warehouse: Path, project: DbtProject) -> str:
+    """dbt's hash of the profile's connection details (ManifestLoader.build_manifest_state_check in dbt-core)."""
+    return hashlib.sha256(pprint.pformat(_connection_details(warehouse, project)).encode()).hexdigest()
+
+
+def _readdress(parse: bytes, profile_hash: str, destination: Path) -> None:
+    """The parse under another warehouse's profile hash. When the parse is not laid out as expected, nothing is
+    written and dbt parses the project in full, as it would without a kept parse."""
+    try:
+        stored = msgpack.unpackb(parse, strict_map_key=False)["state_check"]["profile_hash"]["checksum"].encode()
+    except (ValueError, KeyError, TypeError, AttributeError, msgpack.UnpackException):
+        return
+    if parse.count(stored) == 1 and len(stored) == len(profile_hash):
+        destination.write_bytes(parse.replace(stored, profile_hash.encode()))
 
 
 def _newest_source_change(project_dir: Path) -> float:

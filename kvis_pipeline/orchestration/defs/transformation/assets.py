@@ -37,7 +37,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own process
     import_in_background("kvis_pipeline.publish.expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
-        target = build_target(settings.warehouse)
+        target = build_target(settings.warehouse, dbt_vars)
         try:  # each build has a target folder of its own; only the kept parse outlives it
             with warehouse_environment(settings):
                 # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
@@ -48,6 +48,6 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
                     target_path=target,
                 )
             yield from invocation.stream()
-            keep_partial_parse(target, settings.warehouse)
+            keep_partial_parse(target, settings.warehouse, dbt_vars)
         finally:
             shutil.rmtree(target, ignore_errors=True)

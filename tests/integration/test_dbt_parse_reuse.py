@@ -1,0 +1,56 @@
+"""A site's first dbt build starts from the parse another site's build kept, instead of parsing the whole project."""
+
+import json
+import os
+import shutil
+import subprocess
+
+from dagster_dbt import DbtProject
+
+from kvis_pipeline.orchestration.dbt import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    PARTIAL_PARSE_FILE,
+    build_target,
+    keep_partial_parse,
+)
+
+VARS = {"waves_from_warehouse": True, "min_cell": 5, "small_group": 10}
+
+
+def parse(target, warehouse) -> list[str]:
+    """`dbt parse` into `target` for `warehouse`, as the build's dbt starts; the names of the events it logged."""
+    result = subprocess.run(
+        [DBT_EXECUTABLE, "parse", "--vars", json.dumps(VARS), "--log-format", "json"]
+        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+        + ["--target-path", str(target), "--log-path", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    return [json.loads(line)["info"]["name"] for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def test_a_new_warehouse_reuses_the_parse_kept_by_another(tmp_path):
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=tmp_path / "target")
+    first, second = tmp_path / "a" / "kvis.duckdb", tmp_path / "b" / "kvis.duckdb"
+
+    target = build_target(first, VARS, project)
+    assert not (target / PARTIAL_PARSE_FILE).exists()  # nothing kept yet: a full parse
+    assert "UnableToPartialParse" in parse(target, first)
+    keep_partial_parse(target, first, VARS, project)
+
+    seeded = build_target(second, VARS, project)
+    assert "UnableToPartialParse" not in parse(seeded, second)
+
+    # the kept parse as it is, without the second warehouse's hash, is refused: the hash is what makes it reusable
+    unseeded = tmp_path / "unseeded"
+    unseeded.mkdir()
+    shutil.copyfile(target / PARTIAL_PARSE_FILE, unseeded / PARTIAL_PARSE_FILE)
+    assert "UnableToPartialParse" in parse(unseeded, second)
+
+    # other vars, or a warehouse named otherwise (dbt's database), are not given that parse
+    assert not (build_target(second, {**VARS, "min_cell": 3}, project) / PARTIAL_PARSE_FILE).exists()
+    assert not (build_target(tmp_path / "c" / "other.duckdb", VARS, project) / PARTIAL_PARSE_FILE).exists()
