@@ -7,7 +7,7 @@ import pprint
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -64,9 +64,10 @@ def build_target(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProje
     builds = Path(project.project_dir) / project.target_path
     builds.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-    kept = _kept_parse(warehouse, dbt_vars, project)
-    if kept.exists():  # dagster-dbt copies the project's parse only into a target that has none
-        _readdress(kept.read_bytes(), _profile_hash(warehouse, project), target / PARTIAL_PARSE_FILE)
+    with _only_a_cache():
+        kept = _kept_parse(warehouse, dbt_vars, project)
+        if kept.exists():  # dagster-dbt copies the project's parse only into a target that has none
+            _readdress(kept.read_bytes(), _profile_hash(warehouse, project), target / PARTIAL_PARSE_FILE)
     return target
 
 
@@ -76,7 +77,14 @@ def keep_partial_parse(
     """Let the next build with the same profile and vars, on any warehouse, start from this build's parse."""
     built = invocation_target / PARTIAL_PARSE_FILE
     if built.exists():
-        copy_atomically(built, _kept_parse(warehouse, dbt_vars, project))
+        with _only_a_cache():
+            copy_atomically(built, _kept_parse(warehouse, dbt_vars, project))
+
+
+def _only_a_cache() -> AbstractContextManager:
+    """Errors in keeping or handing over a parse (a profiles.yml or a parse laid out otherwise than expected) are
+    ignored: without a parse handed over, dbt parses the whole project, as it does the first time."""
+    return suppress(Exception)
 
 
 def _kept_parse(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProject) -> Path:
@@ -102,12 +110,8 @@ def _profile_hash(warehouse: Path, project: DbtProject) -> str:
 
 
 def _readdress(parse: bytes, profile_hash: str, destination: Path) -> None:
-    """The parse under another warehouse's profile hash. When the parse is not laid out as expected, nothing is
-    written and dbt parses the project in full, as it would without a kept parse."""
-    try:
-        stored = msgpack.unpackb(parse, strict_map_key=False)["state_check"]["profile_hash"]["checksum"].encode()
-    except (ValueError, KeyError, TypeError, AttributeError, msgpack.UnpackException):
-        return
+    """The parse under another warehouse's profile hash; written only where the stored hash is found just once."""
+    stored = msgpack.unpackb(parse, strict_map_key=False)["state_check"]["profile_hash"]["checksum"].encode()
     if parse.count(stored) == 1 and len(stored) == len(profile_hash):
         destination.write_bytes(parse.replace(stored, profile_hash.encode()))
 

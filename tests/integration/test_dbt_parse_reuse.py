@@ -54,3 +54,21 @@ def test_a_new_warehouse_reuses_the_parse_kept_by_another(tmp_path):
     # other vars, or a warehouse named otherwise (dbt's database), are not given that parse
     assert not (build_target(second, {**VARS, "min_cell": 3}, project) / PARTIAL_PARSE_FILE).exists()
     assert not (build_target(tmp_path / "c" / "other.duckdb", VARS, project) / PARTIAL_PARSE_FILE).exists()
+
+
+def test_a_parse_that_cannot_be_kept_or_handed_over_never_fails_the_build(tmp_path):
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=tmp_path / "target")
+    warehouse = tmp_path / "kvis.duckdb"
+    built = build_target(warehouse, VARS, project)
+    (built / PARTIAL_PARSE_FILE).write_bytes(b"\xc1 not a parse")
+    keep_partial_parse(built, warehouse, VARS, project)
+    assert len(list((tmp_path / "target").glob(f"kept-*-{PARTIAL_PARSE_FILE}"))) == 1  # kept, though unreadable
+    assert not (build_target(warehouse, VARS, project) / PARTIAL_PARSE_FILE).exists()
+
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "profiles.yml").write_text("kvis:\n  target: elsewhere\n  outputs: {}\n")
+    unreadable = DbtProject(
+        project_dir=DBT_PROJECT_DIR, profiles_dir=tmp_path / "profiles", target_path=tmp_path / "target"
+    )
+    keep_partial_parse(built, warehouse, VARS, unreadable)
+    assert not (build_target(warehouse, VARS, unreadable) / PARTIAL_PARSE_FILE).exists()
