@@ -377,8 +377,8 @@ def _generate(settings: Settings, out: Path | None, form: str, follow_up: bool) 
 def entry() -> None:
     """The `kvis` command as a process: main, then exit without the garbage collection Python makes on the way out.
 
-    A run leaves a large heap (Dagster's definitions, dbt's manifest) that that last collection took 1.6 s to walk, in
-    a process about to end. Frozen objects are not collected; everything else (atexit, closing files) still runs."""
+    After a run the heap holds Dagster's definitions and dbt's manifest, and that last collection took 1.6 s to walk
+    it. Frozen objects are left out of it; everything else at exit (atexit handlers, closing files) still runs."""
     code = main()
     gc.freeze()
     sys.exit(code)

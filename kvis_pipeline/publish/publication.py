@@ -58,8 +58,7 @@ def stage_publication(
 
 
 def begin_publication(publish_dir: Path, version: str | None = None) -> Publication:
-    """The empty folders of a new staged publication, after clearing what stopped runs left; its workbook, when
-    written apart, goes to `staged_workbook(...)`."""
+    """The empty folders of a new staged publication, after clearing what stopped runs left."""
     publish_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(publish_dir)
     version = version or uuid.uuid4().hex
