@@ -65,9 +65,10 @@ def build_target(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProje
     builds.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
     with _only_a_cache():
-        kept = _kept_parse(warehouse, dbt_vars, project)
+        details = _connection_details(warehouse, project)
+        kept = _kept_parse(details, dbt_vars, project)
         if kept.exists():  # dagster-dbt copies the project's parse only into a target that has none
-            _readdress(kept.read_bytes(), _profile_hash(warehouse, project), target / PARTIAL_PARSE_FILE)
+            _readdress(kept.read_bytes(), _profile_hash(details), target / PARTIAL_PARSE_FILE)
     return target
 
 
@@ -78,7 +79,7 @@ def keep_partial_parse(
     built = invocation_target / PARTIAL_PARSE_FILE
     if built.exists():
         with _only_a_cache():
-            copy_atomically(built, _kept_parse(warehouse, dbt_vars, project))
+            copy_atomically(built, _kept_parse(_connection_details(warehouse, project), dbt_vars, project))
 
 
 def _only_a_cache() -> AbstractContextManager:
@@ -87,10 +88,10 @@ def _only_a_cache() -> AbstractContextManager:
     return suppress(Exception)
 
 
-def _kept_parse(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProject) -> Path:
+def _kept_parse(details: list[tuple[str, Any]], dbt_vars: Mapping[str, Any], project: DbtProject) -> Path:
     """One kept parse per profile but the path, and vars."""
-    details = [item for item in _connection_details(warehouse, project) if item[0] != "path"]
-    key = hashlib.sha256(pprint.pformat([details, dict(dbt_vars)]).encode()).hexdigest()[:16]
+    without_path = [item for item in details if item[0] != "path"]
+    key = hashlib.sha256(pprint.pformat([without_path, dict(dbt_vars)]).encode()).hexdigest()[:16]
     return Path(project.project_dir) / project.target_path / f"kept-{key}-{PARTIAL_PARSE_FILE}"
 
 
@@ -104,9 +105,9 @@ def _connection_details(warehouse: Path, project: DbtProject) -> list[tuple[str,
     return sorted(DuckDBCredentials.from_dict({**fields, "path": str(warehouse)}).connection_info())
 
 
-def _profile_hash(warehouse: Path, project: DbtProject) -> str:
+def _profile_hash(details: list[tuple[str, Any]]) -> str:
     """dbt's hash of the profile's connection details (ManifestLoader.build_manifest_state_check in dbt-core)."""
-    return hashlib.sha256(pprint.pformat(_connection_details(warehouse, project)).encode()).hexdigest()
+    return hashlib.sha256(pprint.pformat(details).encode()).hexdigest()
 
 
 def _readdress(parse: bytes, profile_hash: str, destination: Path) -> None:
