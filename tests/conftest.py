@@ -59,7 +59,8 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def built_sites(tmp_path_factory, worker_id):
-    """Sites with reference waves published by `kvis run`, each built once for the session and all its workers."""
+    """Sites with reference waves published by `kvis run` on a new site, each built once for the session and all its
+    workers; run.out holds what that run printed."""
     shared = tmp_path_factory.getbasetemp()
     root = (shared.parent if worker_id != "master" else shared) / "published-sites"
     root.mkdir(exist_ok=True)
@@ -73,6 +74,7 @@ def built_sites(tmp_path_factory, worker_id):
                 run = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
                 result = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
                 assert result.returncode == 0, result.stderr
+                (site / "run.out").write_text(result.stdout)  # what the site's first run printed
         return site
 
     return build

@@ -5,14 +5,24 @@ import pytest
 from conftest import TEST_KEY, land_reference
 from helpers import dbt_build_by_hand
 
+from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.wave_load import load_survey
 
 
-@pytest.fixture
-def built_reference(settings, tmp_path):
+@pytest.fixture(scope="module")
+def built_reference(tmp_path_factory) -> Settings:
+    """The reference wave loaded and built by hand, once for this module's tests, which only read it."""
+    root = tmp_path_factory.mktemp("built_reference")
+    settings = Settings.from_env(
+        {
+            "KVIS_LANDING_DIR": str(root / "landing"),
+            "KVIS_WAREHOUSE": str(root / "warehouse" / "kvis.duckdb"),
+            "KVIS_PUBLISH_DIR": str(root / "published"),
+        }
+    )
     land_reference(settings)
     load_survey(settings, "2025", TEST_KEY)
-    dbt_build_by_hand(settings.warehouse, tmp_path / "target")
+    dbt_build_by_hand(settings.warehouse, root / "target")
     return settings
 
 

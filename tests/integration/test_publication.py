@@ -2,15 +2,13 @@
 
 import datetime
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import REPO, reference_site
+from conftest import REPO
 from helpers import database_tables, read_eu_dataset
 
 from kvis_pipeline.publish.labels import SHEET_NAMES
@@ -35,18 +33,10 @@ SPEC_TABLES = {
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """One run of the whole pipeline, as an operator runs it, shared by this module's tests."""
+def published(tmp_path_factory, built_sites) -> Path:
+    """The reference wave as `kvis run` publishes it (one run for the whole session), copied for this module."""
     root = tmp_path_factory.mktemp("reference")
-    env = reference_site(root)
-    result = subprocess.run(
-        [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    shutil.copytree(built_sites(("2025",)), root, dirs_exist_ok=True)
     return root
 
 
