@@ -1,13 +1,13 @@
 """The `kvis` command: what an operator runs."""
 
 import argparse
-import gc
 import os
 import sys
 import time
 from pathlib import Path
 
 from kvis_pipeline.core.errors import InputFileError
+from kvis_pipeline.core.process_gc import run_and_exit
 from kvis_pipeline.core.settings import ACCEPT_VARIABLE, Settings
 
 FREE_TEXT_WAVES = {"yes": (True,), "no": (False,), "both": (True, False)}  # `kvis bench --free-text`
@@ -375,13 +375,8 @@ def _generate(settings: Settings, out: Path | None, form: str, follow_up: bool) 
 
 
 def entry() -> None:
-    """The `kvis` command as a process: main, then exit without the garbage collection Python makes on the way out.
-
-    After a run the heap holds Dagster's definitions and dbt's manifest, and that last collection took 1.6 s to walk
-    it. Frozen objects are left out of it; everything else at exit (atexit handlers, closing files) still runs."""
-    code = main()
-    gc.freeze()
-    sys.exit(code)
+    """The `kvis` command as a process (kvis_pipeline.core.process_gc)."""
+    run_and_exit(main)
 
 
 if __name__ == "__main__":

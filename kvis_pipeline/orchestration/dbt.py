@@ -27,8 +27,9 @@ PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 PROFILE = "kvis"  # profiles.yml's profile, named by dbt_project.yml
 _SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
-# The dbt installed with kvis, whether or not its environment is activated (on PATH).
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# The dbt installed with kvis, whether or not its environment is activated (on PATH): its own command line, run by
+# kvis' Python with the garbage collector set for a dbt process (dbt_process.py).
+DBT_COMMAND = [sys.executable, "-m", "kvis_pipeline.orchestration.dbt_process"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -51,7 +52,8 @@ class KvisDbtCli(DbtCliResource):
 
 
 def dbt_cli() -> DbtCliResource:
-    return KvisDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    # dagster-dbt starts [dbt_executable, *global_config_flags, *args]: the module's name rides in the flags
+    return KvisDbtCli(project_dir=dbt_project, dbt_executable=DBT_COMMAND[0], global_config_flags=DBT_COMMAND[1:])
 
 
 def build_target(warehouse: Path, dbt_vars: Mapping[str, Any], project: DbtProject = dbt_project) -> Path:

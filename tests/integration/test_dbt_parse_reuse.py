@@ -8,7 +8,7 @@ import subprocess
 from dagster_dbt import DbtProject
 
 from kvis_pipeline.orchestration.dbt import (
-    DBT_EXECUTABLE,
+    DBT_COMMAND,
     DBT_PROJECT_DIR,
     PARTIAL_PARSE_FILE,
     build_target,
@@ -21,7 +21,7 @@ VARS = {"waves_from_warehouse": True, "min_cell": 5, "small_group": 10}
 def parse(target, warehouse) -> list[str]:
     """`dbt parse` into `target` for `warehouse`, as the build's dbt starts; the names of the events it logged."""
     result = subprocess.run(
-        [DBT_EXECUTABLE, "parse", "--vars", json.dumps(VARS), "--log-format", "json"]
+        [*DBT_COMMAND, "parse", "--vars", json.dumps(VARS), "--log-format", "json"]
         + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
         + ["--target-path", str(target), "--log-path", str(target)],
         capture_output=True,
