@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pandas as pd
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.export_bundle import parse_delimited
 from kvis_pipeline.ingest.text_decoding import read_text
+from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target, keep_partial_parse
 
 
 def read_eu_dataset(path: Path) -> pd.DataFrame:
@@ -47,3 +49,23 @@ def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = Non
         env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
     )
     assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
+
+
+def dbt_build_as_a_run(warehouse: Path, dbt_vars: dict) -> None:
+    """`dbt build` on `warehouse` as a run starts it: kvis' dbt command, a target of its own seeded with the kept
+    parse, and no unit tests (dbt_build_by_hand runs them). The build and its tests must pass."""
+    target = build_target(warehouse, dbt_vars)
+    try:
+        result = subprocess.run(
+            [*DBT_COMMAND, "build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
+            + ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
+            + ["--target-path", str(target), "--log-path", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
+        )
+        assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
+        keep_partial_parse(target, warehouse, dbt_vars)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)

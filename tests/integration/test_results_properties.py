@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from helpers import dbt_build_by_hand
+from helpers import dbt_build_as_a_run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statistics_oracle import direction, newcombe, wilson
@@ -342,10 +342,6 @@ def assert_same(expected: dict, actual: dict) -> None:
                     assert got == value, where
 
 
-def build_marts(warehouse: Path, target: Path, min_cell: int) -> None:
-    dbt_build_by_hand(warehouse, target, {"min_cell": min_cell})
-
-
 def expected_trends(waves: dict[str, dict], marts: dict[str, dict]) -> dict[str, dict]:
     """Trend rows between the later and the earlier wave: comparable items (same variable, texts and scale) whose
     cell is published in both waves, for units in both waves with the same keys; response rates likewise."""
@@ -445,7 +441,7 @@ def test_marts_equal_an_independent_computation(first, second, min_cell, fieldwo
         with connect(warehouse) as con:
             load_wave(con, "2025", first, started["2025"])
             load_wave(con, "2026", second, started["2026"])
-        build_marts(warehouse, Path(tmp) / "target", min_cell)
+        dbt_build_as_a_run(warehouse, {"min_cell": min_cell})
         expected = expected_marts("2025", first, min_cell)
         for table, rows in expected_marts("2026", second, min_cell).items():
             expected[table] |= rows
