@@ -106,12 +106,12 @@ def test_a_run_killed_at_any_point_leaves_the_publication_whole_and_the_next_run
 
 
 READER = textwrap.dedent("""
-    import sys, time, duckdb
-    publish = sys.argv[1]
+    import os, sys, time, duckdb
+    publish, stop = sys.argv[1], sys.argv[2]
     held = duckdb.connect(publish + "/kvis.duckdb", read_only=True)  # held open for the whole run
     reads, errors = 0, []
-    deadline = time.time() + float(sys.argv[2])
-    while time.time() < deadline:
+    deadline = time.time() + 300
+    while not os.path.exists(stop) and time.time() < deadline:  # until the run has ended
         try:
             for con in (held, duckdb.connect(publish + "/kvis.duckdb", read_only=True)):
                 members, clusters = con.execute(
@@ -129,15 +129,18 @@ READER = textwrap.dedent("""
 """)
 
 
-def test_readers_holding_the_publication_open_during_a_run_are_never_blocked_or_broken(site):
+def test_readers_holding_the_publication_open_during_a_run_are_never_blocked_or_broken(site, tmp_path):
+    stop = tmp_path / "run-ended"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(site.settings.publish_dir), "30"],
+        [sys.executable, "-c", READER, str(site.settings.publish_dir), str(stop)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     time.sleep(1)
     run = site.run()
+    time.sleep(3)  # readers of the new publication, too
+    stop.touch()
     out, err = reader.communicate(timeout=120)
     assert run.returncode == 0, run.stderr
     reads, errors, examples = out.split(" ", 2)
