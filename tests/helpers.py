@@ -37,17 +37,21 @@ DBT = Path(sys.executable).parent / "dbt"
 DBT_PROJECT = Path(__file__).parent.parent / "dbt_project"
 
 
-def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = None) -> None:
-    """`dbt build` as the README shows it, on `warehouse`; the build and its tests must pass."""
-    result = subprocess.run(
-        [str(DBT), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
-        + ["--target-path", str(target), "--log-path", str(target)]
-        + (["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
+def run_dbt(command: list[str], warehouse: Path, target: Path, *args: str) -> subprocess.CompletedProcess:
+    """A dbt command line (`command`, then `args`) on this project and `warehouse`, into the target folder `target`."""
+    return subprocess.run(
+        [*command, *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
+        + ["--target-path", str(target), "--log-path", str(target)],
         capture_output=True,
         text=True,
         timeout=300,
         env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
     )
+
+
+def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = None) -> None:
+    """`dbt build` as the README shows it, on `warehouse`; the build and its tests must pass."""
+    result = run_dbt([str(DBT), "build"], warehouse, target, *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []))
     assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
 
 
@@ -56,15 +60,8 @@ def dbt_build_as_a_run(warehouse: Path, dbt_vars: dict) -> None:
     parse, and no unit tests (dbt_build_by_hand runs them). The build and its tests must pass."""
     target = build_target(warehouse, dbt_vars)
     try:
-        result = subprocess.run(
-            [*DBT_COMMAND, "build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
-            + ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
-            + ["--target-path", str(target), "--log-path", str(target)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
-        )
+        build = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
+        result = run_dbt([*DBT_COMMAND, *build], warehouse, target)
         assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
         keep_partial_parse(target, warehouse, dbt_vars)
     finally:

@@ -1,11 +1,10 @@
 """A site's first dbt build starts from the parse another site's build kept, instead of parsing the whole project."""
 
 import json
-import os
 import shutil
-import subprocess
 
 from dagster_dbt import DbtProject
+from helpers import run_dbt
 
 from kvis_pipeline.orchestration.dbt import (
     DBT_COMMAND,
@@ -20,15 +19,7 @@ VARS = {"waves_from_warehouse": True, "min_cell": 5, "small_group": 10}
 
 def parse(target, warehouse) -> list[str]:
     """`dbt parse` into `target` for `warehouse`, as the build's dbt starts; the names of the events it logged."""
-    result = subprocess.run(
-        [*DBT_COMMAND, "parse", "--vars", json.dumps(VARS), "--log-format", "json"]
-        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-        + ["--target-path", str(target), "--log-path", str(target)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
-    )
+    result = run_dbt([*DBT_COMMAND, "parse", "--vars", json.dumps(VARS), "--log-format", "json"], warehouse, target)
     assert result.returncode == 0, result.stdout[-3000:]
     return [json.loads(line)["info"]["name"] for line in result.stdout.splitlines() if line.startswith("{")]
 
