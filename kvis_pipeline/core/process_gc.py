@@ -5,15 +5,15 @@ import gc
 import sys
 from collections.abc import Callable
 
-# Python's default (700, 10, 10) walks those graphs again every few thousand allocations: a reference run's `kvis`
-# process spent 1.5 s in 1,480 collections, 0.8 s in 20 with these (docs/performance.md).
+# Python's default (700, 10, 10) walks those graphs again every few thousand allocations ("The forenoon" in
+# docs/performance.md has what that cost and what these save).
 THRESHOLDS = (50_000, 20, 100)
 
 
 def run_and_exit(job: Callable[[], int | str | None]) -> None:
     """Run `job` (a command's main; it may also raise SystemExit) and exit with its code, without the collection
     Python makes on the way out. Frozen objects are left out of it; everything else at exit (atexit handlers,
-    closing files) still runs. After a run that last collection took 1.6 s to walk the heap."""
+    closing files) still runs."""
     gc.set_threshold(*THRESHOLDS)
     try:
         code = job()

@@ -1,7 +1,7 @@
 """dbt's own command line, as the process dagster-dbt starts for each dbt command of a run, with the garbage
 collector set as for kvis' own processes (kvis_pipeline.core.process_gc): it builds the project's manifest, runs and
-exits. `python -m kvis_pipeline.orchestration.dbt_process build ...` is `dbt build ...`; a reference wave's build
-takes 12 % less time than with the `dbt` script (docs/performance.md)."""
+exits. `python -m kvis_pipeline.orchestration.dbt_process build ...` is `dbt build ...` (docs/performance.md, "The
+forenoon", compares the two)."""
 
 from kvis_pipeline.core.process_gc import run_and_exit
 
