@@ -2,7 +2,7 @@
 
 import duckdb
 import pytest
-from conftest import TEST_KEY, land_reference
+from conftest import TEST_KEY, reference_site
 from helpers import dbt_build_by_hand
 
 from kvis_pipeline.core.settings import Settings
@@ -12,17 +12,9 @@ from kvis_pipeline.ingest.wave_load import load_survey
 @pytest.fixture(scope="module")
 def built_reference(tmp_path_factory) -> Settings:
     """The reference wave loaded and built by hand, once for this module's tests, which only read it."""
-    root = tmp_path_factory.mktemp("built_reference")
-    settings = Settings.from_env(
-        {
-            "KVIS_LANDING_DIR": str(root / "landing"),
-            "KVIS_WAREHOUSE": str(root / "warehouse" / "kvis.duckdb"),
-            "KVIS_PUBLISH_DIR": str(root / "published"),
-        }
-    )
-    land_reference(settings)
+    settings = Settings.from_env(reference_site(tmp_path_factory.mktemp("built_reference")))
     load_survey(settings, "2025", TEST_KEY)
-    dbt_build_by_hand(settings.warehouse, root / "target")
+    dbt_build_by_hand(settings.warehouse, settings.warehouse.parent / "target")
     return settings
 
 
