@@ -25,21 +25,9 @@ def test_run_loads_the_reference_wave_and_prints_a_summary_per_file(settings, bu
     assert lines[0].split() == ["wave", "file", "received", "accepted", "quarantined", "duplicates"]
     assert lines[1].split() == ["2025", "2025/survey/dataset.csv", "984", "984", "0", "0"]
     assert lines[2].split() == ["2025", "2025/klyngeoversigt.csv", "73", "73", "0", "0"]
-    first = warehouse_tables(settings)
-    first_published = database_tables(settings.publish_dir / "kvis.duckdb")
-    assert len(first["raw.survey_respondents"]) == 984
-
-    again = kvis("run", "--no-reports", "--force")  # loads and publishes everything again
-    assert again.returncode == 0, again.stderr
-    assert "1 of 1 wave(s) loaded and published" in again.stdout
-    second = warehouse_tables(settings)
-    for table in first:
-        assert first[table].equals(second[table]), table
-        assert not second[table].duplicated().any(), table
-    second_published = database_tables(settings.publish_dir / "kvis.duckdb")
-    assert first_published.keys() == second_published.keys()
-    for table in first_published:
-        assert first_published[table].equals(second_published[table]), table
+    assert len(warehouse_tables(settings)["raw.survey_respondents"]) == 984
+    # A forced rerun loads and publishes the same rows again: test_unattended's final run, after runs killed at four
+    # points, asserts it against this first run's warehouse and publication.
 
 
 def test_run_without_waves_says_so(settings):

@@ -59,6 +59,7 @@ def site(tmp_path_factory, built_sites) -> Site:
     shutil.copytree(built_sites(("2025",)), root, dirs_exist_ok=True)
     site = Site(root)
     site.baseline = site.published()
+    site.first_warehouse = site.warehouse()  # as the site's first run left it
     return site
 
 
@@ -95,12 +96,14 @@ def test_a_run_killed_at_any_point_leaves_the_publication_whole_and_the_next_run
         # Whatever was interrupted, readers find the last publication, whole.
         assert_same_tables(site.baseline, site.published())
 
-    final = site.run()
+    final = site.run()  # --force: loads and publishes everything again
     assert final.returncode == 0, final.stderr
+    assert "1 of 1 wave(s) loaded and published" in final.stdout
     assert_same_tables(site.baseline, site.published())
     warehouse = site.warehouse()
     assert len(warehouse["raw.survey_respondents"]) == 984
     assert not any(frame.duplicated().any() for frame in warehouse.values())
+    assert_same_tables(site.first_warehouse, warehouse)
     leftovers = sorted(p.name for p in site.settings.publish_dir.iterdir())
     assert leftovers == [".parquet-versions", "data_docs", "kvis.duckdb", "kvis.xlsx", "parquet", "publication.json"]
 
