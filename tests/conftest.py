@@ -32,6 +32,7 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KVIS_PSEUDONYM_KEY", TEST_KEY.decode())
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.delenv("KVIS_MIN_CELL", raising=False)
+    monkeypatch.delenv("KVIS_DUCKDB_MEMORY_LIMIT", raising=False)
 
 
 def reference_site(root: Path, waves: tuple[str, ...] = ("2025",)) -> dict[str, str]:

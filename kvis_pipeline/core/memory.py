@@ -1,12 +1,36 @@
-"""Give memory freed by a large load back to the system before the next stage of the run."""
+"""How much memory a run's DuckDB connections may take, and giving memory freed by a large load back to the system."""
 
+import ctypes
+import ctypes.util
 import gc
+import os
 
 import pyarrow as pa
 
+# DuckDB takes most of the machine's memory by default and spills to disk under a cap. Every DuckDB connection of a
+# run has the same cap, dbt's too (dbt_project/profiles.yml reads the same variable with the same default). At this
+# cap the process tree of a 10^6-respondent run stays near 2 GB; a cap too small for a wave fails the run with
+# DuckDB's "Out of Memory Error" (docs/performance.md).
+MEMORY_LIMIT_VARIABLE = "KVIS_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_MEMORY_LIMIT
+
 
 def release_freed_memory() -> None:
-    """Arrow's allocator keeps freed blocks for reuse: after a large export it held memory that nothing used, which
-    counted against every later stage of the run (dbt, the checks; docs/performance.md)."""
+    """Arrow's allocator keeps freed blocks for reuse, and so does the C library's: after a large export they held
+    memory that nothing used, which counted against every later stage of the run (dbt, the checks;
+    docs/performance.md)."""
     gc.collect()
     pa.default_memory_pool().release_unused()
+    _trim_c_heap()
+
+
+def _trim_c_heap() -> None:
+    """glibc's malloc_trim; nothing where the C library has none (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)

@@ -20,6 +20,7 @@ from filelock import FileLock
 from packaging import version
 
 from kvis_pipeline.core.atomic import copy_atomically
+from kvis_pipeline.core.memory import duckdb_memory_limit
 from kvis_pipeline.core.settings import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -98,12 +99,14 @@ def _kept_parse(details: list[tuple[str, Any]], dbt_vars: Mapping[str, Any], pro
 
 
 def _connection_details(warehouse: Path, project: DbtProject) -> list[tuple[str, Any]]:
-    """The profile's connection details as dbt lists them for `warehouse` (the profile's path is KVIS_WAREHOUSE)."""
+    """The profile's connection details as dbt lists them for `warehouse`, with the two values the profile takes from
+    the environment as a run sets them: the path (KVIS_WAREHOUSE) and DuckDB's memory cap."""
     from dbt.adapters.duckdb.credentials import DuckDBCredentials
 
     profiles = yaml.safe_load((Path(project.profiles_dir) / "profiles.yml").read_text())
     output = dict(profiles[PROFILE]["outputs"][profiles[PROFILE]["target"]])
     fields = {key: value for key, value in output.items() if key not in ("type", "threads")}
+    fields["settings"] = {**fields.get("settings", {}), "memory_limit": duckdb_memory_limit()}
     return sorted(DuckDBCredentials.from_dict({**fields, "path": str(warehouse)}).connection_info())
 
 

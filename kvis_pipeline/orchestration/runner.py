@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError
 
 from kvis_pipeline.core.errors import InputFileError, RunFailed, WaveRefused
+from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
 from kvis_pipeline.ingest.key_guard import KeyMismatch
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.orchestration.run_lock import WarehouseBusy
@@ -115,7 +116,11 @@ def _split_file_message(message: str) -> tuple[str, str]:
 
 
 def _dbt_failures(message: str) -> str:
-    """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run."""
+    """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run. A model
+    that ran out of DuckDB's memory cap says which setting raises it (DuckDB's own advice names its SET statement)."""
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]  # drop colour codes
     failures = [line for line in lines if line.startswith(("Failure in", "Error in"))]
-    return "; ".join(dict.fromkeys(failures)) or message.strip().splitlines()[0]
+    summary = "; ".join(dict.fromkeys(failures)) or message.strip().splitlines()[0]
+    if "Out of Memory Error" in message:
+        summary += f" (out of memory: DuckDB may take {duckdb_memory_limit()}; set {MEMORY_LIMIT_VARIABLE} higher)"
+    return summary

@@ -15,11 +15,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from kvis_pipeline.core.memory import duckdb_memory_limit
 from kvis_pipeline.warehouse.tables import SURVEY_ANSWERS, TABLES, Table
 
-# DuckDB takes most of the machine's memory by default; staging 10^6 respondents held 5 GB without a cap, and spills
-# to disk with it (docs/performance.md). dbt's connection has the same cap (dbt_project/profiles.yml).
-MEMORY_LIMIT = "2GB"
 LONG_FORM_SLICE = 100_000  # export rows per INSERT of answers in long form
 
 
@@ -27,7 +25,7 @@ LONG_FORM_SLICE = 100_000  # export rows per INSERT of answers in long form
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": duckdb_memory_limit()})
     try:
         yield con
     finally:
