@@ -8,8 +8,8 @@ import os
 import pyarrow as pa
 
 # DuckDB takes most of the machine's memory by default and spills to disk under a cap. Every DuckDB connection of a
-# run has the same cap, dbt's too (dbt_project/profiles.yml reads the same variable with the same default). At this
-# cap the process tree of a 10^6-respondent run stays near 2 GB; a cap too small for a wave fails the run with
+# run has the same cap, dbt's too (dbt_project/profiles.yml reads the same variable with the same default). The
+# default is the smallest cap tried that builds a 10^6-respondent wave; a cap too small for a wave fails the run with
 # DuckDB's "Out of Memory Error" (docs/performance.md).
 MEMORY_LIMIT_VARIABLE = "KVIS_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -17,6 +17,11 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 
 def duckdb_memory_limit() -> str:
     return os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_MEMORY_LIMIT
+
+
+def duckdb_config(**settings: object) -> dict[str, object]:
+    """A run's configuration for duckdb.connect: the memory cap, and any other settings given."""
+    return {"memory_limit": duckdb_memory_limit(), **settings}
 
 
 def release_freed_memory() -> None:

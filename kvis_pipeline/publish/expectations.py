@@ -20,7 +20,7 @@ import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
-from kvis_pipeline.core.memory import duckdb_memory_limit  # noqa: E402
+from kvis_pipeline.core.memory import duckdb_config  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def validate_publication(
     )
     source = context.data_sources.add_pandas("publication")
     outcomes: list[ExpectationOutcome] = []
-    with duckdb.connect(str(database), read_only=True, config={"memory_limit": duckdb_memory_limit()}) as con:
+    with duckdb.connect(str(database), read_only=True, config=duckdb_config()) as con:
         frames = {
             "roster_coverage": lambda: _roster_coverage(roster_clusters, _frame(con, _PUBLISHED_CLUSTERS, waves)),
             "disclosure_audit": lambda: _disclosure_audit(con, waves),

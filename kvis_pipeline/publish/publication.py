@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from kvis_pipeline.core.atomic import write_atomically
-from kvis_pipeline.core.memory import duckdb_memory_limit
+from kvis_pipeline.core.memory import duckdb_config
 from kvis_pipeline.publish.workbook import WORKBOOK_NAME, write_workbook
 
 PUBLISHED_SCHEMA = "marts"
@@ -141,9 +141,7 @@ def _publication_record(staged: Publication) -> dict:
 def _write_publication(warehouse: Path, database: Path, parquet_dir: Path, without_waves: list[str]) -> dict[str, int]:
     row_counts: dict[str, int] = {}
     # the marts' rows have no order to keep; not keeping it lets DuckDB copy and write Parquet in parallel
-    with duckdb.connect(
-        str(database), config={"preserve_insertion_order": False, "memory_limit": duckdb_memory_limit()}
-    ) as con:
+    with duckdb.connect(str(database), config=duckdb_config(preserve_insertion_order=False)) as con:
         con.execute(f"ATTACH {_literal(str(warehouse))} AS warehouse (READ_ONLY)")
         tables = con.execute(
             "SELECT table_name, comment FROM duckdb_tables() "

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 from rustpy_xlsxwriter import FastExcel, Format
 
-from kvis_pipeline.core.memory import duckdb_memory_limit
+from kvis_pipeline.core.memory import duckdb_config
 from kvis_pipeline.publish.labels import ABOUT_SHEET, HIDDEN_TEXT, SHEET_NAMES
 
 WORKBOOK_NAME = "kvis.xlsx"
@@ -44,7 +44,7 @@ ABOUT_COLUMNS = {"Ark": 30, "Tabel": 26, "Kolonne": 26, "Type": 10, "Beskrivelse
 def write_workbook(database: Path, target: Path, sheet_rows: int = SHEET_ROWS) -> Path:
     """Write every mart of the publication `database` to the workbook `target` (a new file). A mart with more rows
     than a sheet holds is left out whole, never cut: the describing sheet says so and where to find it."""
-    with duckdb.connect(str(database), read_only=True, config={"memory_limit": duckdb_memory_limit()}) as con:
+    with duckdb.connect(str(database), read_only=True, config=duckdb_config()) as con:
         con.execute("SET enable_progress_bar = false")
         tables = con.execute(
             "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [SCHEMA]

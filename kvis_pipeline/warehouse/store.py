@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kvis_pipeline.core.memory import duckdb_memory_limit
+from kvis_pipeline.core.memory import duckdb_config
 from kvis_pipeline.warehouse.tables import SURVEY_ANSWERS, TABLES, Table
 
 LONG_FORM_SLICE = 100_000  # export rows per INSERT of answers in long form
@@ -25,7 +25,7 @@ LONG_FORM_SLICE = 100_000  # export rows per INSERT of answers in long form
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": duckdb_memory_limit()})
+    con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
     try:
         yield con
     finally:
