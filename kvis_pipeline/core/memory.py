@@ -19,6 +19,18 @@ def duckdb_memory_limit() -> str:
     return os.environ.get(MEMORY_LIMIT_VARIABLE) or DEFAULT_MEMORY_LIMIT
 
 
+def check_memory_limit(value: str) -> None:
+    """A cap DuckDB cannot read is refused before a run starts; DuckDB itself says what it reads."""
+    import duckdb
+
+    try:
+        duckdb.connect(config={"memory_limit": value}).close()
+    except duckdb.Error:
+        raise ValueError(
+            f"{MEMORY_LIMIT_VARIABLE} must be an amount of memory such as 1GB or 700MB, got {value!r}"
+        ) from None
+
+
 def duckdb_config(**settings: object) -> dict[str, object]:
     """A run's configuration for duckdb.connect: the memory cap, and any other settings given."""
     return {"memory_limit": duckdb_memory_limit(), **settings}

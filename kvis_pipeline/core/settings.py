@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kvis_pipeline.core.contract import WAVE_NAME_PATTERN
+from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, check_memory_limit
 
 ACCEPT_VARIABLE = "KVIS_ACCEPT_WAVES"  # comma-separated waves accepted although refused (kvis run --accept)
 
@@ -39,6 +40,8 @@ class Settings:
             max_share = -1.0
         if not 0 <= max_share <= 1:
             raise ValueError(f"KVIS_MAX_QUARANTINED_SHARE must be a fraction from 0 to 1, got {share!r}")
+        if env.get(MEMORY_LIMIT_VARIABLE):
+            check_memory_limit(env[MEMORY_LIMIT_VARIABLE])
         return cls(
             landing_dir=Path(env.get("KVIS_LANDING_DIR", "data/landing")).absolute(),
             warehouse=Path(env.get("KVIS_WAREHOUSE", "data/warehouse/kvis.duckdb")).absolute(),

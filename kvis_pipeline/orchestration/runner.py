@@ -95,7 +95,7 @@ def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
                 error = error.cause
             return RunFailed(
                 f"wave {wave}: step {event.step_key} failed: {error.cls_name}: "
-                f"{_exception_text(error.message)} (Dagster run {result.run_id})"
+                f"{_exception_text(error.message)}{_memory_hint(error.message)} (Dagster run {result.run_id})"
             )
     return RunFailed(f"wave {wave}: the run failed; see the Dagster run {result.run_id} for details")
 
@@ -116,11 +116,14 @@ def _split_file_message(message: str) -> tuple[str, str]:
 
 
 def _dbt_failures(message: str) -> str:
-    """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run. A model
-    that ran out of DuckDB's memory cap says which setting raises it (DuckDB's own advice names its SET statement)."""
+    """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run."""
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]  # drop colour codes
     failures = [line for line in lines if line.startswith(("Failure in", "Error in"))]
-    summary = "; ".join(dict.fromkeys(failures)) or message.strip().splitlines()[0]
-    if "Out of Memory Error" in message:
-        summary += f" (out of memory: DuckDB may take {duckdb_memory_limit()}; set {MEMORY_LIMIT_VARIABLE} higher)"
-    return summary
+    return ("; ".join(dict.fromkeys(failures)) or message.strip().splitlines()[0]) + _memory_hint(message)
+
+
+def _memory_hint(message: str) -> str:
+    """Which setting raises DuckDB's cap, when DuckDB ran out of it (DuckDB's own advice names its SET statement)."""
+    if "Out of Memory Error" not in message:
+        return ""
+    return f" (out of memory: DuckDB may take {duckdb_memory_limit()}; set {MEMORY_LIMIT_VARIABLE} higher)"

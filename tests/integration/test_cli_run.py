@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
-from conftest import TEST_KEY, land_reference
+from conftest import TEST_KEY, land_reference, land_sample
 from helpers import database_tables, read_eu_dataset, warehouse_tables, write_eu_dataset
 
 from kvis_pipeline.ingest.pseudonym import hmac_pseudonym
@@ -34,6 +34,17 @@ def test_run_without_waves_says_so(settings):
     result = kvis("run", "--no-reports")
     assert result.returncode == 2
     assert f"kvis: no wave folders in {settings.landing_dir}" in result.stderr
+
+
+def test_a_memory_cap_too_small_for_the_wave_fails_it_in_one_line_naming_the_setting(settings, monkeypatch):
+    land_sample(settings, "eu")
+    monkeypatch.setenv("KVIS_DUCKDB_MEMORY_LIMIT", "8MB")
+    result = kvis("run", "--no-reports")
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("kvis: wave 2025: step survey_export failed:"), result.stderr
+    assert "(out of memory: DuckDB may take 8MB; set KVIS_DUCKDB_MEMORY_LIMIT higher)" in errors[0]
+    assert not (settings.publish_dir / "kvis.duckdb").exists()
 
 
 def test_rerunning_one_wave_replaces_only_that_waves_published_rows(settings, published_reference):

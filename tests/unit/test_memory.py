@@ -1,10 +1,12 @@
 """Every DuckDB connection of a run has one memory cap, dbt's included, which an operator may set."""
 
 import duckdb
+import pytest
 import yaml
 from conftest import REPO
 
 from kvis_pipeline.core.memory import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
+from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.orchestration.dbt import PROFILE
 from kvis_pipeline.orchestration.runner import _dbt_failures
 from kvis_pipeline.warehouse.store import connect
@@ -55,3 +57,12 @@ def test_a_model_out_of_memory_names_the_setting_that_raises_the_cap(monkeypatch
     )
     other = DBT_OUT_OF_MEMORY.replace("Out of Memory Error: failed to pin block", "Binder Error: no such column")
     assert "out of memory" not in _dbt_failures(other)
+
+
+def test_a_cap_duckdb_cannot_read_is_refused_with_the_setting_named():
+    for readable in ("1GB", "700MB", "2 GiB"):
+        Settings.from_env({MEMORY_LIMIT_VARIABLE: readable})
+    with pytest.raises(
+        ValueError, match="KVIS_DUCKDB_MEMORY_LIMIT must be an amount of memory such as 1GB or 700MB, got 'lots'"
+    ):
+        Settings.from_env({MEMORY_LIMIT_VARIABLE: "lots"})
