@@ -1,7 +1,6 @@
 """How much memory a run's DuckDB connections may take, and giving memory freed by a large load back to the system."""
 
 import ctypes
-import ctypes.util
 import gc
 import os
 
@@ -46,8 +45,8 @@ def release_freed_memory() -> None:
 
 
 def _trim_c_heap() -> None:
-    """glibc's malloc_trim; nothing where the C library has none (musl, macOS)."""
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    """glibc's malloc_trim, looked up among the symbols the process already has (ctypes.util.find_library would start
+    `ldconfig -p` to find the C library); nothing where the C library has none (musl, macOS) or on Windows."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None) if os.name == "posix" else None
     if trim is not None:
         trim(0)
