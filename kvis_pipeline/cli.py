@@ -263,9 +263,13 @@ def _remove_wave(settings: Settings, wave: str) -> int:
 
 
 def _materialise(waves: list[str], log_level: str) -> dict[str, Exception]:
-    from kvis_pipeline.orchestration.runner import materialise_waves
+    from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
+    from kvis_pipeline.orchestration.dbt_standby import dbt_standby
 
-    return materialise_waves(waves, log_level)
+    with dbt_standby(DBT_COMMAND):  # the first wave's, started before Dagster is imported: both imports at once
+        from kvis_pipeline.orchestration.runner import materialise_waves
+
+        return materialise_waves(waves, log_level)
 
 
 def _reports_for_run(settings: Settings, state, waves: list[str], force: bool, log_level: str) -> dict[str, Exception]:

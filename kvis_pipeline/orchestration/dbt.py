@@ -4,7 +4,6 @@ import hashlib
 import importlib.metadata
 import os
 import pprint
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -22,15 +21,12 @@ from packaging import version
 from kvis_pipeline.core.atomic import copy_atomically
 from kvis_pipeline.core.memory import duckdb_memory_limit
 from kvis_pipeline.core.settings import Settings
+from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 PROFILE = "kvis"  # profiles.yml's profile, named by dbt_project.yml
 _SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
-
-# The dbt installed with kvis, whether or not its environment is activated (on PATH): its own command line, run by
-# kvis' Python with the garbage collector set for a dbt process (dbt_process.py).
-DBT_COMMAND = [sys.executable, "-m", "kvis_pipeline.orchestration.dbt_process"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

@@ -1,16 +1,58 @@
 """dbt's own command line, as the process dagster-dbt starts for each dbt command of a run, with the garbage
 collector set as for kvis' own processes (kvis_pipeline.core.process_gc): it builds the project's manifest, runs and
 exits. `python -m kvis_pipeline.orchestration.dbt_process build ...` is `dbt build ...` (docs/performance.md, "The
-forenoon", compares the two)."""
+forenoon", compares the two). When the run has a standby dbt process (dbt_standby.py), the command hands its work
+to it, and that process runs it instead."""
+
+import importlib
+import sys
+from collections.abc import Callable
 
 from kvis_pipeline.core.process_gc import run_and_exit
+from kvis_pipeline.orchestration.dbt_standby import STANDBY_FLAG, hand_over, serve_once
+
+# What a build imports beyond dbt's command line: the DuckDB adapter, the build task, the agate helper that reads
+# results, and the suppression rule the Python model int_suppression_pattern runs (with pandas). A standby imports
+# them all before it takes a command.
+BUILD_MODULES = (
+    "dbt.adapters.duckdb.impl",
+    "dbt.task.build",
+    "dbt_common.clients.agate_helper",
+    "kvis_pipeline.warehouse.suppression",
+)
+# The dbt installed with kvis, whether or not its environment is activated (on PATH): this module, run by kvis' Python.
+DBT_COMMAND = [sys.executable, "-m", "kvis_pipeline.orchestration.dbt_process"]
 
 
-def dbt_command_line() -> None:
+def dbt_command_line() -> int | None:
+    handed_over = hand_over(sys.argv[1:])
+    if handed_over is not None:
+        return handed_over
+    return dbt_runner()(sys.argv[1:])
+
+
+def dbt_runner() -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
-    cli.main(prog_name="dbt")
+    def run(args: list[str]) -> int | None:
+        return cli.main(args=args, prog_name="dbt")
+
+    return run
+
+
+def standby(listening: str, parent_alive: str) -> int:
+    return serve_once(int(listening), int(parent_alive), prepared_dbt_runner)
+
+
+def prepared_dbt_runner() -> Callable[[list[str]], int | None]:
+    run = dbt_runner()
+    for module in BUILD_MODULES:
+        importlib.import_module(module)
+    return run
 
 
 if __name__ == "__main__":
-    run_and_exit(dbt_command_line)
+    if sys.argv[1:2] == [STANDBY_FLAG]:
+        run_and_exit(lambda: standby(*sys.argv[2:4]))
+    else:
+        run_and_exit(dbt_command_line)

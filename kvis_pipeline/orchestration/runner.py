@@ -12,6 +12,8 @@ from dagster_dbt import DagsterDbtCliRuntimeError
 from kvis_pipeline.core.errors import InputFileError, RunFailed, WaveRefused
 from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
 from kvis_pipeline.ingest.key_guard import KeyMismatch
+from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
+from kvis_pipeline.orchestration.dbt_standby import dbt_standby, standby_waiting
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.orchestration.run_lock import WarehouseBusy
 
@@ -41,6 +43,7 @@ def materialise_waves(
     """Run the wave job (or another job partitioned by wave) for each wave; returns the failure of each that failed.
 
     Dagster's own log and dbt's output stay in the run's event log (and on the console with log_level=INFO).
+    Each run of the wave job gets a standby dbt process (dbt_standby.py) unless one is already waiting.
     """
     failures: dict[str, Exception] = {}
     from kvis_pipeline.orchestration.definitions import defs
@@ -51,8 +54,9 @@ def materialise_waves(
         known = set(instance.get_dynamic_partitions(wave_partitions.name))
         instance.add_dynamic_partitions(wave_partitions.name, [w for w in waves if w not in known])
         for wave in waves:
+            standby = dbt_standby(DBT_COMMAND) if job_name is None and not standby_waiting() else nullcontext()
             # dagster-dbt echoes dbt's log to stdout; the operator sees it only when asking for Dagster's log.
-            with redirect_stdout(io.StringIO()) if log_level == "CRITICAL" else nullcontext():
+            with standby, redirect_stdout(io.StringIO()) if log_level == "CRITICAL" else nullcontext():
                 result = job.execute_in_process(
                     partition_key=wave,
                     instance=instance,
