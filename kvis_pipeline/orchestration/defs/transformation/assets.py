@@ -41,9 +41,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
         try:  # each build has a target folder of its own; only the kept parse outlives it
             with warehouse_environment(settings):
                 # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
-                # (tests/integration/test_dbt_build.py builds as the README shows), not on every run
+                # (tests/integration/test_dbt_build.py builds as the README shows), not on every run. dbt's own log
+                # file would go with the build's folder; Dagster keeps dbt's output in the run's event log.
                 invocation = dbt.cli(
-                    ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)],
+                    [
+                        "build",
+                        *("--exclude-resource-type", "unit_test", "--log-level-file", "none"),
+                        *("--vars", json.dumps(dbt_vars)),
+                    ],
                     context=context,
                     target_path=target,
                 )
