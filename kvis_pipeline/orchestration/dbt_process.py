@@ -20,6 +20,7 @@ BUILD_MODULES = (
     "dbt_common.clients.agate_helper",
     "kvis_pipeline.warehouse.suppression",
 )
+
 # The dbt installed with kvis, whether or not its environment is activated (on PATH): this module, run by kvis' Python.
 DBT_COMMAND = [sys.executable, "-m", "kvis_pipeline.orchestration.dbt_process"]
 

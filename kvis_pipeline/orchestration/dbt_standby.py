@@ -42,7 +42,12 @@ def dbt_standby(command: list[str]) -> Iterator[subprocess.Popen | None]:
     with tempfile.TemporaryDirectory(prefix="kvis-dbt-") as folder:
         address = os.path.join(folder, "standby")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(address)  # here, so that a command started before the standby is up waits for it
+        try:
+            listener.bind(address)  # here, so that a command started before the standby is up waits for it
+        except OSError:  # a temporary folder whose path is too long for a socket's address: dbt starts as before
+            listener.close()
+            yield None
+            return
         listener.listen(1)
         parent_alive, parent_gone = os.pipe()  # the standby reads EOF once this process has closed (or lost) its end
         environment = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import psutil
@@ -69,6 +70,14 @@ def test_without_a_standby_the_command_runs_dbt_itself():
     assert _command("5").communicate(timeout=60) == ("ran itself\n", "")
     gone = _command("5", **{STANDBY_VARIABLE: "/nonexistent/standby"})
     assert gone.communicate(timeout=60) == ("ran itself\n", "")
+
+
+def test_where_no_socket_can_be_made_dbt_starts_as_before(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / ("long-" * 30)))  # past a socket address's 108 bytes
+    (tmp_path / ("long-" * 30)).mkdir()
+    with dbt_standby(FAKE_COMMAND) as standby:
+        assert standby is None and STANDBY_VARIABLE not in os.environ
+        assert _command("4").communicate(timeout=60) == ("ran itself\n", "")
 
 
 def test_an_unused_standby_ends_with_its_block():
