@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 STANDBY_VARIABLE = "KVIS_DBT_STANDBY"  # the standby's address, in the environment the dbt command inherits
 STANDBY_FLAG = "--kvis-standby"
 _STREAMS = (0, 1, 2)
-_FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # dagster-dbt stops a dbt process with SIGINT, then SIGTERM
+_FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # dagster-dbt stops dbt with SIGINT; an operator may send SIGTERM
 
 
 def standby_supported() -> bool:
