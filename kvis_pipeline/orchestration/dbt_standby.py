@@ -1,7 +1,7 @@
 """A dbt process started before a run's dbt step, dbt already imported, that the step's dbt command hands its work to.
 
 dagster-dbt starts the dbt process when the dbt step begins, and importing dbt costs that process about 2 s before
-it does anything (docs/performance.md, "Evening"). `kvis run` starts a standby at the start of each wave's run, so
+it does anything (docs/performance.md, "Afternoon"). `kvis run` starts a standby at the start of each wave's run, so
 the import happens while the run reads and stages the wave. The dbt command dagster-dbt starts (dbt_process.py)
 finds the standby's address in its environment and hands over its arguments, environment, working folder and
 standard streams: the standby runs dbt's command line as that process would have, and sends back the exit code.

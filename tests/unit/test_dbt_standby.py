@@ -96,23 +96,26 @@ def test_stopping_the_command_stops_the_dbt_it_handed_over():
         assert standby.wait(timeout=10) == 130
 
 
-def test_a_run_killed_outright_leaves_no_standby_behind(tmp_path):
+def test_a_run_killed_outright_leaves_neither_a_standby_nor_the_dbt_it_runs_behind(tmp_path):
     script = tmp_path / "run.py"
     script.write_text(
         textwrap.dedent(f"""
-            import sys, time
+            import subprocess, sys, time
             from kvis_pipeline.orchestration.dbt_standby import dbt_standby
-            with dbt_standby({FAKE_COMMAND!r}) as standby:
-                print(standby.pid, flush=True)
+            with dbt_standby({FAKE_COMMAND!r}) as idle, dbt_standby({FAKE_COMMAND!r}) as working:
+                command = subprocess.Popen([*{FAKE_COMMAND!r}, "sleep"], stdout=subprocess.PIPE, text=True)
+                assert command.stdout.readline() == "sleeping\\n"
+                print(idle.pid, working.pid, command.pid, flush=True)
                 time.sleep(600)
         """)
     )
     run = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    standby = psutil.Process(int(run.stdout.readline()))
+    processes = [psutil.Process(int(pid)) for pid in run.stdout.readline().split()]
+    assert len(processes) == 3 and all(p.is_running() for p in processes)
     run.send_signal(signal.SIGKILL)
     run.wait()
-    standby.wait(timeout=20)
-    assert not standby.is_running()
+    _, alive = psutil.wait_procs(processes, timeout=20)
+    assert not alive, [" ".join(p.cmdline())[-80:] for p in alive]
 
 
 def test_dbt_itself_runs_in_the_standby_as_its_own_command_line():
