@@ -82,7 +82,8 @@ def _explain(result: dg.ExecuteInProcessResult, wave: str) -> Exception:
             if error.cls_name == KeyMismatch.__name__:
                 return KeyMismatch(_exception_text(error.message))
             if error.cls_name == DagsterDbtCliRuntimeError.__name__:
-                return RunFailed(f"wave {wave}: dbt failed, nothing was published: {_dbt_failures(error.message)}")
+                failures = _dbt_failures(error.message, result.run_id)
+                return RunFailed(f"wave {wave}: dbt failed, nothing was published: {failures}")
             error = error.cause
     failed_checks = [
         e.asset_check_evaluation_data
@@ -119,11 +120,17 @@ def _split_file_message(message: str) -> tuple[str, str]:
     return path, problem
 
 
-def _dbt_failures(message: str) -> str:
+def _dbt_failures(message: str, run_id: str = "") -> str:
     """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run."""
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]  # drop colour codes
     failures = [line for line in lines if line.startswith(("Failure in", "Error in"))]
-    return ("; ".join(dict.fromkeys(failures)) or message.strip().splitlines()[0]) + _memory_hint(message)
+    if failures:
+        return "; ".join(dict.fromkeys(failures)) + _memory_hint(message)
+    stopped = re.search(r"failed with exit code `(-?\d+)`", message)
+    if stopped:  # e.g. dbt's process was killed; dbt's own messages stay in the run, as they may quote the data
+        where = f"; its output is in Dagster run {run_id}" if run_id else ""
+        return f"dbt ended with exit code {stopped.group(1)} and named no failing model or test{where}"
+    return message.strip().splitlines()[0] + _memory_hint(message)
 
 
 def _memory_hint(message: str) -> str:

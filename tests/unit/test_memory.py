@@ -59,6 +59,17 @@ def test_a_model_out_of_memory_names_the_setting_that_raises_the_cap(monkeypatch
     assert "out of memory" not in _dbt_failures(other)
 
 
+def test_dbt_stopped_before_naming_a_failing_node_is_said_in_one_line_without_dbts_messages():
+    stopped = (
+        "dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process with command\n\n`dbt build`\n\n"
+        "failed with exit code `-9`. Check the stdout in the Dagster compute logs for the full information about the "
+        "error.\n\nErrors parsed from dbt logs:\nConversion Error: Could not convert string 'Åse' to INT32"
+    )
+    assert _dbt_failures(stopped, "run-1") == (
+        "dbt ended with exit code -9 and named no failing model or test; its output is in Dagster run run-1"
+    )
+
+
 def test_a_cap_duckdb_cannot_read_is_refused_with_the_setting_named():
     for readable in ("1GB", "700MB", "2 GiB"):
         Settings.from_env({MEMORY_LIMIT_VARIABLE: readable})
