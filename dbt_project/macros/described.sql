@@ -36,7 +36,9 @@ where {{ selected_wave_condition('f.wave') }}
 {%- endmacro %}
 
 {# A wave's order changes when an earlier wave lands later, or one is removed: every build renumbers all waves'
-   rows of the incremental marts, so the order never goes stale (run as a post-hook). #}
+   rows of the incremental marts, so the order never goes stale (run as a post-hook). The marts run it after their
+   commit (after_commit): inside the transaction that has just written the mart, the update had to hold the
+   uncommitted rows in memory, and ran out of a 700 MB cap at 10^6 respondents (docs/performance.md). #}
 {% macro refresh_wave_order() -%}
     update {{ this }} as t
     set wave_order = s.wave_order

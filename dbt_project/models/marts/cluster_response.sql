@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ refresh_wave_order() }}") }}
+{{ config(post_hook=after_commit("{{ refresh_wave_order() }}")) }}
 with final as (
     select
         r.wave,

@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ refresh_wave_order() }}") }}
+{{ config(post_hook=after_commit("{{ refresh_wave_order() }}")) }}
 with specialties as (
     select * from {{ ref('int_item_statistics') }}
     where level = 'specialty'
