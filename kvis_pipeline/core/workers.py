@@ -23,11 +23,17 @@ def spawned_workers(workers: int, initializer: Callable | None = None, initargs:
 def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
-        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
+        exit_when_parent_gone(parent.sentinel)
     if initializer is not None:
         initializer(*initargs)
 
 
-def _exit_when_gone(parent_sentinel: int) -> None:
-    wait([parent_sentinel])
+def exit_when_parent_gone(sentinel: int) -> None:
+    """End this process at once when `sentinel`, a descriptor that becomes readable when the parent is gone (EOF of
+    a pipe only the parent writes, multiprocessing's parent sentinel), is readable; watched by a daemon thread."""
+    threading.Thread(target=_exit_when_readable, args=(sentinel,), daemon=True).start()
+
+
+def _exit_when_readable(sentinel: int) -> None:
+    wait([sentinel])
     os._exit(1)

@@ -18,9 +18,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+
+from kvis_pipeline.core.workers import exit_when_parent_gone
 
 STANDBY_VARIABLE = "KVIS_DBT_STANDBY"  # the standby's address, in the environment the dbt command inherits
 STANDBY_FLAG = "--kvis-standby"
@@ -132,7 +133,7 @@ def _forward(pid: int, signum: int) -> None:
 def serve_once(listening: int, parent_alive: int, prepare: Callable[[], Callable[[list[str]], int | None]]) -> int:
     """The standby: `prepare` (import dbt; it returns the function that runs dbt's command line), take one dbt
     command from the `listening` socket and run it as that command's process. Exits when its parent is gone."""
-    threading.Thread(target=_exit_when_closed, args=(parent_alive,), daemon=True).start()
+    exit_when_parent_gone(parent_alive)
     listener = socket.socket(fileno=listening)
     run_dbt = prepare()
     connection, _ = listener.accept()
@@ -167,9 +168,3 @@ def _receive(connection: socket.socket) -> tuple[dict, list[int]]:
     if len(streams) != len(_STREAMS):
         raise RuntimeError("a dbt command handed over without its standard streams")
     return json.loads(b"".join(chunks)), streams
-
-
-def _exit_when_closed(descriptor: int) -> None:
-    while os.read(descriptor, 1):
-        pass
-    os._exit(1)

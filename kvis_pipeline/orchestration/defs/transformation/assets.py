@@ -46,8 +46,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
                 invocation = dbt.cli(
                     [
                         "build",
-                        *("--exclude-resource-type", "unit_test", "--log-level-file", "none"),
-                        *("--vars", json.dumps(dbt_vars)),
+                        "--exclude-resource-type",
+                        "unit_test",
+                        "--log-level-file",
+                        "none",
+                        "--vars",
+                        json.dumps(dbt_vars),
                     ],
                     context=context,
                     target_path=target,
