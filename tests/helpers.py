@@ -10,12 +10,12 @@ import pandas as pd
 
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.export_bundle import parse_delimited
-from kvis_pipeline.ingest.text_decoding import read_text
+from kvis_pipeline.ingest.text_decoding import decode_text
 from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target, keep_partial_parse
 
 
 def read_eu_dataset(path: Path) -> pd.DataFrame:
-    return parse_delimited(path, read_text(path), ";", header=True)
+    return parse_delimited(path, decode_text(path).utf8, ";", header=True)
 
 
 def write_eu_dataset(path: Path, frame: pd.DataFrame) -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 from kvis_pipeline.devtools.export_writer import write_bundle
 from kvis_pipeline.ingest.export_bundle import parse_delimited
 from kvis_pipeline.ingest.roster import read_roster
-from kvis_pipeline.ingest.text_decoding import read_text
+from kvis_pipeline.ingest.text_decoding import decode_text
 
 REFERENCE_WAVE = "2025"
 SEED = 2025
@@ -186,7 +186,7 @@ def reference_roster() -> pd.DataFrame:
 
 
 def _read_semicolon(path: Path, header: bool) -> pd.DataFrame:
-    return parse_delimited(path, read_text(path), ";", header=header)
+    return parse_delimited(path, decode_text(path).utf8, ";", header=header)
 
 
 @dataclass

@@ -5,6 +5,7 @@ validation sees what SurveyXact wrote and every form gives the same tables. The 
 strings: at 10^6 respondents Python string objects took gigabytes and every rule ran slower over them.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -91,11 +92,11 @@ def _read_csv_bundle(paths: dict[str, Path]) -> ExportBundle:
         for table, text in decoded.items()
         if text.nul_bytes_dropped
     ]
-    delimiter = _delimiter_from_header(paths["Structure"], decoded["Structure"].text, "questionName")
+    delimiter = _delimiter_from_header(paths["Structure"], decoded["Structure"].utf8, "questionName")
     frames = {
         table: parse_delimited(
             paths[table],
-            decoded.pop(table).text,
+            decoded.pop(table).utf8,
             delimiter,
             header=table != "Labels",
             text_type=DATASET_TEXT if table == "Dataset" else str,
@@ -107,8 +108,8 @@ def _read_csv_bundle(paths: dict[str, Path]) -> ExportBundle:
     return replace(_bundle(frames, paths, form), encodings=encodings, nul_bytes_dropped=nul_bytes, quirks=tuple(quirks))
 
 
-def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+def _delimiter_from_header(path: Path, utf8: bytes, first_column: str) -> str:
+    first_line = utf8[: 1 << 16].decode("utf-8", errors="ignore").split("\n", 1)[0]
     match = re.match(rf'("?){first_column}\1(.?)', first_line)
     if not match:
         raise InputFileError(path, f"the header must start with {first_column!r}")
@@ -119,17 +120,20 @@ def _delimiter_from_header(path: Path, text: str, first_column: str) -> str:
 
 
 def parse_delimited(
-    path: Path, text: str, delimiter: str, header: bool, text_type: object = str, quirks: list[str] | None = None
+    path: Path, utf8: bytes, delimiter: str, header: bool, text_type: object = str, quirks: list[str] | None = None
 ) -> pd.DataFrame:
-    """Every cell as text, "" where empty; blank lines skipped. Read by pyarrow's CSV reader, faster than pandas'
-    (docs/performance.md); it gets UTF-8 bytes (a StringIO would hold 4 bytes per character).
+    """Every cell as text, "" where empty; blank lines skipped. Read from UTF-8 bytes by pyarrow's CSV reader, faster
+    than pandas' (docs/performance.md), into the large strings that pandas' Arrow-backed text holds (read as Arrow's
+    plain strings, every cell was copied once more on the way to pandas).
 
     SurveyXact sometimes ends every data row with a delimiter its header lacks: such a file is read with that empty
     trailing field dropped, and the fact appended to `quirks`; a trailing field that is not empty on every row is a
     file problem.
     """
-    data = text.lstrip("\ufeff").encode("utf-8").lstrip(b"\r\n")
-    del text
+    data = utf8
+    while data.startswith(codecs.BOM_UTF8):  # a byte-order mark repeated inside the file's own
+        data = data[len(codecs.BOM_UTF8) :]
+    data = data.lstrip(b"\r\n")
     names = _header(path, data, delimiter)
     if not header:
         names = [str(position) for position in range(len(names))]
@@ -147,18 +151,18 @@ def parse_delimited(
             quirks.append(f"{path.name}: every row ends with an empty field the header lacks (dropped)")
     if text_type is str:
         return table.to_pandas()
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
 
 
 def _read_table(data: bytes, names: list[str], header: bool, delimiter: str) -> pa.Table:
     return pcsv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(data),
         read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 24),
         parse_options=pcsv.ParseOptions(
             delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True, ignore_empty_lines=True
         ),
         convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in names},
+            column_types={name: pa.large_string() for name in names},
             null_values=[],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,

@@ -16,7 +16,7 @@ INTEGER_COLUMNS = ("klynge_id", "speciale_kode", "antal_medlemmer")
 
 def read_roster(path: Path) -> pd.DataFrame:
     decoded = decode_text(path)
-    roster = parse_delimited(path, decoded.text, ";", header=True)
+    roster = parse_delimited(path, decoded.utf8, ";", header=True)
     roster.columns = [str(c).strip() for c in roster.columns]
     if list(roster.columns) != ROSTER_COLUMNS:
         raise InputFileError(
