@@ -6,6 +6,7 @@ import pandas as pd
 
 from kvis_pipeline.core.contract import COMPLETED_STATUS
 from kvis_pipeline.core.errors import InputFileError, WaveRefused
+from kvis_pipeline.core.memory import release_freed_memory
 from kvis_pipeline.core.settings import Settings, is_inside
 from kvis_pipeline.core.stage_timings import timed
 from kvis_pipeline.ingest.export_bundle import read_export_bundle
@@ -66,9 +67,13 @@ def load_survey(settings: Settings, wave: str, key: bytes) -> tuple[SurveyLoad, 
     with timed("read"):
         roster = read_roster(path)
         bundle = read_export_bundle(settings.wave_dir(wave) / SURVEY_FOLDER)
-    load = prepare_survey_load(bundle, roster, key, relative_to_landing(settings, bundle.dataset_path))
+    dataset_path = bundle.dataset_path
+    load = prepare_survey_load(bundle, roster, key, relative_to_landing(settings, dataset_path))
+    # the export's columns that are not written (names, e-mails, times as text) go before the warehouse's load
+    del bundle
+    release_freed_memory()
     if wave not in settings.accepted_waves:
-        refuse_doubtful_load(load, settings.max_quarantined_share, bundle.dataset_path, wave)
+        refuse_doubtful_load(load, settings.max_quarantined_share, dataset_path, wave)
     roster_summary = pd.DataFrame(
         [
             {

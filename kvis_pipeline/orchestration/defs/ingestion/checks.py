@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from kvis_pipeline.core.memory import release_freed_memory
 from kvis_pipeline.core.personal_data import shown
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.core.stage_timings import timed
@@ -71,6 +72,8 @@ def run_ingestion_checks(settings: Settings, wave: str) -> Iterator[dg.AssetChec
             _result(name, asset, failure_cases(schema, frames[name]), len(frames[name]))
             for name, (asset, schema, _) in _CHECKS.items()
         ]
+        del frames
+        release_freed_memory()  # the wave's respondents read back as Python text: held through dbt's build otherwise
     yield from results
 
 
