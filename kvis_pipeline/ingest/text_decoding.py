@@ -75,11 +75,11 @@ def decode_text(path: Path) -> DecodedText:
     try:
         return DecodedText(_to_utf8(data, "utf-8"), "UTF-8", nuls)
     except UnicodeDecodeError as exc:
-        utf8 = first_utf8_letter(data)
-        if utf8 is not None:  # Windows-1252 text holds no such sequence: both encodings are in the file
+        letter = first_utf8_letter(data)
+        if letter is not None:  # Windows-1252 text holds no such sequence: both encodings are in the file
             raise InputFileError(
                 path,
-                f"the file mixes encodings: line {_line_of(data, utf8)} is UTF-8 but line "
+                f"the file mixes encodings: line {_line_of(data, letter)} is UTF-8 but line "
                 f"{_line_of(data, exc.start)} is not (byte 0x{data[exc.start]:02X}); save it in one encoding",
             ) from None
     try:
