@@ -109,7 +109,7 @@ def _read_csv_bundle(paths: dict[str, Path]) -> ExportBundle:
 
 
 def _delimiter_from_header(path: Path, utf8: bytes, first_column: str) -> str:
-    first_line = utf8[: 1 << 16].decode("utf-8", errors="ignore").split("\n", 1)[0]
+    first_line = _without_byte_order_marks(utf8[: 1 << 16]).decode("utf-8", errors="ignore").split("\n", 1)[0]
     match = re.match(rf'("?){first_column}\1(.?)', first_line)
     if not match:
         raise InputFileError(path, f"the header must start with {first_column!r}")
@@ -130,10 +130,7 @@ def parse_delimited(
     trailing field dropped, and the fact appended to `quirks`; a trailing field that is not empty on every row is a
     file problem.
     """
-    data = utf8
-    while data.startswith(codecs.BOM_UTF8):  # a byte-order mark repeated inside the file's own
-        data = data[len(codecs.BOM_UTF8) :]
-    data = data.lstrip(b"\r\n")
+    data = _without_byte_order_marks(utf8).lstrip(b"\r\n")
     names = _header(path, data, delimiter)
     if not header:
         names = [str(position) for position in range(len(names))]
@@ -152,6 +149,13 @@ def parse_delimited(
     if text_type is str:
         return table.to_pandas()
     return table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
+
+
+def _without_byte_order_marks(utf8: bytes) -> bytes:
+    """The text without the byte-order marks a file may repeat after its own (the decoder drops the first)."""
+    while utf8.startswith(codecs.BOM_UTF8):
+        utf8 = utf8[len(codecs.BOM_UTF8) :]
+    return utf8
 
 
 def _read_table(data: bytes, names: list[str], header: bool, delimiter: str) -> pa.Table:
