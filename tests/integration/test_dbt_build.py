@@ -1,9 +1,12 @@
 """dbt, run by hand as the README shows, builds its models on the loaded reference wave and its tests pass."""
 
+import json
+import shutil
+
 import duckdb
 import pytest
 from conftest import TEST_KEY, reference_site
-from helpers import dbt_build_by_hand
+from helpers import DBT, dbt_build_by_hand, run_dbt
 
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.wave_load import load_survey
@@ -53,3 +56,43 @@ def test_item_answers_count_the_fact_sheet_answers(built_reference):
         ).fetchone()[0]
     assert s_3 == (100, 64, 0)
     assert unanswered_multiple == 0
+
+
+def test_row_rules_name_each_broken_rule_and_count_its_rows(built_reference, tmp_path):
+    """A model's one row_rules test checks its key, its codes against the roster, its columns' meta rules (not_null,
+    within, one_of) and its expressions; each broken rule is returned with the rows that break it."""
+    warehouse = tmp_path / "kvis.duckdb"  # the catalog is named after the file, as the compiled tests expect
+    shutil.copy(built_reference.warehouse, warehouse)
+    first_row = "rowid = (SELECT min(rowid) FROM marts.cluster_results WHERE variable = '{}' AND {})"
+    with duckdb.connect(str(warehouse)) as con:
+        two_rows = "SELECT * FROM marts.cluster_results WHERE variable = 's_3' LIMIT 2"
+        con.execute(f"INSERT INTO marts.cluster_results {two_rows}")
+        con.execute(f"UPDATE marts.cluster_results SET cluster_id = 9999 WHERE {first_row.format('s_4_1', 'true')}")
+        con.execute(
+            "UPDATE marts.cluster_results SET share_positive = 1.5 "
+            f"WHERE {first_row.format('s_6', 'share_positive IS NOT NULL')}"
+        )
+        con.execute("UPDATE raw.survey_respondents SET statoverall = 9 WHERE source_row IN (2, 3, 4)")
+        con.execute(
+            "INSERT INTO reference.item_equivalence VALUES "
+            "('2025', 's_3', '2024', 's_3'), ('2025', 's_3', '2024', 's_3'), ('2025', NULL, '2024', 's_4')"
+        )
+    tests = ["row_rules_cluster_results", "row_rules_stg_survey_respondents_", "row_rules_item_equivalence"]
+    target = tmp_path / "target"
+    result = run_dbt([str(DBT), "test", "--select", *tests], warehouse, target)
+    assert result.returncode == 1 and "ERROR=3" in result.stdout, result.stdout[-3000:]
+
+    broken = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for test in json.loads((target / "run_results.json").read_text())["results"]:
+            name = test["unique_id"].split(".")[2]
+            broken[name] = dict(con.execute(test["compiled_code"]).fetchall())
+    assert broken == {
+        "row_rules_cluster_results": {
+            "one row per wave, cluster_id, variable": 2,
+            "cluster_id found in stg_cluster_roster": 1,
+            "share_positive within [0, 1]": 1,
+        },
+        "row_rules_stg_survey_respondents_": {"status_code one of 1, 2, 3, 4, 5": 3},
+        "row_rules_item_equivalence": {"one row per wave, variable": 1, "variable not null": 1},
+    }

@@ -1,18 +1,28 @@
-{# Every row of a mart keeps its rules, all checked in one scan of the mart: each column's `meta.within` ([min, max],
-   either may be null) and `meta.one_of` (the accepted values), and the model's own `expressions` (SQL conditions
-   over its columns). Returns one row per broken rule: the rule, and how many rows break it. A NULL passes, as in
-   dbt_utils' accepted_range and expression_is_true (which we cannot install): it means hidden or not applicable.
-   One test per mart instead of one per column and rule: each test is a node in dbt and an asset check in Dagster,
-   and at 10^6 respondents a scan of the largest mart (docs/performance.md). The rules are written in this
-   project's YAML, never taken from data. #}
-{% test row_rules(model, expressions=[]) %}
+{# Every row of a model keeps its rules, all checked in one test and one scan of the model:
+   - each column's `meta.within` ([min, max], either may be null), `meta.one_of` (the accepted values) and
+     `meta.not_null` (true);
+   - `key`: the columns that name a row, each combination once (dbt_utils' unique_combination_of_columns);
+   - `references`: {column: ref(parent)}, each non-null value found in the parent's column of that name (dbt's
+     relationships, with the parent's keys taken once: a join to every roster row of a specialty made billions of
+     rows at 10^6 respondents);
+   - `expressions`: the model's own SQL conditions over its columns.
+   Returns one row per broken rule: the rule, and how many rows break it. A NULL passes `within`, `one_of` and
+   `expressions`, as in dbt_utils' accepted_range and expression_is_true (which we cannot install): it means hidden
+   or not applicable.
+   One test per model instead of one per column and rule: each test is a node in dbt and an asset check in Dagster,
+   each costing dbt's and Dagster's fixed time on every run, and each a scan of the model (docs/performance.md). The
+   rules are written in this project's YAML, never taken from data. #}
+{% test row_rules(model, expressions=[], key=[], references={}) %}
 {%- set rules = [] -%}
 {%- if execute -%}
     {#- the model reaches a test as its relation wrapped in the `where` subquery: found by its full quoted name #}
     {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.relation_name and node.relation_name in (model | string) -%}
+        if node.resource_type in ('model', 'seed') and node.relation_name and node.relation_name in (model | string) -%}
         {%- for column in node.columns.values() -%}
             {%- set meta = column.meta or {} -%}
+            {%- if meta.not_null -%}
+                {%- do rules.append((column.name ~ ' not null', column.name ~ ' is not null')) -%}
+            {%- endif -%}
             {%- if meta.within is defined -%}
                 {%- set low, high = meta.within -%}
                 {%- set bounds = [] -%}
@@ -22,7 +32,9 @@
             {%- endif -%}
             {%- if meta.one_of is defined -%}
                 {%- set values = [] -%}
-                {%- for value in meta.one_of %}{% do values.append("'" ~ value ~ "'") %}{% endfor -%}
+                {%- for value in meta.one_of -%}
+                    {%- do values.append(value if value is number else "'" ~ value ~ "'") -%}
+                {%- endfor -%}
                 {%- do rules.append((column.name ~ ' one of ' ~ meta.one_of | join(', '),
                                      column.name ~ ' in (' ~ values | join(', ') ~ ')')) -%}
             {%- endif -%}
@@ -30,15 +42,28 @@
     {%- endfor -%}
 {%- endif -%}
 {%- for expression in expressions %}{% do rules.append((expression, expression)) %}{% endfor -%}
-{%- if rules -%}
+{%- set counts = [] -%}
+{%- for name, condition in rules -%}
+    {%- do counts.append((name, 'count(*) filter (where not coalesce((' ~ condition ~ '), true))')) -%}
+{%- endfor -%}
+{%- if key -%}
+    {%- do counts.append(('one row per ' ~ key | join(', '), 'count(*) - count(distinct row(' ~ key | join(', ') ~ '))')) -%}
+{%- endif -%}
+{%- for column, parent in references.items() -%}
+    {%- do counts.append((column ~ ' found in ' ~ parent.identifier,
+        '(select count(*) from (select ' ~ column ~ ' from ' ~ model ~ ') as child anti join (select distinct '
+        ~ column ~ ' from ' ~ parent ~ ') as parent on child.' ~ column ~ ' = parent.' ~ column
+        ~ ' where child.' ~ column ~ ' is not null)')) -%}
+{%- endfor -%}
+{%- if counts -%}
 with broken as (
     select
-    {%- for name, condition in rules %}
-        count(*) filter (where not coalesce(({{ condition }}), true)) as rule_{{ loop.index }}{{ "," if not loop.last }}
+    {%- for name, count in counts %}
+        {{ count }} as rule_{{ loop.index }}{{ "," if not loop.last }}
     {%- endfor %}
     from {{ model }}
 )
-{%- for name, condition in rules %}
+{%- for name, count in counts %}
 select '{{ name | replace("'", "''") }}' as broken_rule, rule_{{ loop.index }} as rows_breaking
 from broken where rule_{{ loop.index }} > 0
 {{ "union all" if not loop.last }}
