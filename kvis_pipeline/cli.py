@@ -82,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also time `kvis report` on each wave (984 rows give the reference wave's 73 clusters)",
     )
     bench.add_argument(
+        "--reference-runs",
+        type=int,
+        default=3,
+        metavar="N",
+        help="then time the reference wave's first run on a new site N times, and give the median (default 3; 0: not)",
+    )
+    bench.add_argument(
         "--free-text",
         choices=sorted(FREE_TEXT_WAVES),
         default="yes",
@@ -127,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.json,
                 args.reports,
                 FREE_TEXT_WAVES[args.free_text],
+                args.reference_runs,
             )
             return 0
         if args.command == "generate-reference":

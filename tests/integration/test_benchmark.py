@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from kvis_pipeline.devtools.benchmark.baseline import reads_as_latin1
+from kvis_pipeline.devtools.benchmark.runner import ReferenceRuns
 from kvis_pipeline.devtools.benchmark.synthetic_wave import FREE_TEXT_COLUMNS, synthetic_roster, write_synthetic_wave
 from kvis_pipeline.ingest.export_bundle import read_export_bundle
 from kvis_pipeline.ingest.roster import read_roster
@@ -47,7 +48,7 @@ def test_synthetic_roster_repeats_the_reference_with_new_ids():
     assert roster["speciale"].nunique() == 14
 
 
-def test_bench_times_the_pipeline_against_a_baseline_with_identical_marts(tmp_path):
+def test_bench_times_the_pipeline_against_a_baseline_with_identical_marts_and_the_reference_wave(tmp_path):
     result = subprocess.run(
         [
             sys.executable,
@@ -61,26 +62,43 @@ def test_bench_times_the_pipeline_against_a_baseline_with_identical_marts(tmp_pa
             "--json",
             str(tmp_path / "bench.json"),
             "--free-text",
-            "both",
+            "no",
+            "--reference-runs",
+            "1",
         ],
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    rows = json.loads((tmp_path / "bench.json").read_text())
-    assert [(row["respondents"], row["free_text"]) for row in rows] == [(3000, True), (3000, False)]
-    for row in rows:
-        assert row["marts_identical"] is True
-        assert set(row["stages"]) == {"read", "validate", "stage", "dbt", "checks", "publish"}
-        assert all(seconds > 0 for seconds in row["stages"].values())
-        assert row["pipeline_seconds"] > sum(row["stages"].values())
-        assert row["rerun_seconds"] < row["pipeline_seconds"]
-        assert row["baseline_seconds"] > 0 and row["floor_seconds"] > 0
-        assert row["ratio"] == row["pipeline_seconds"] / min(row["baseline_seconds"], row["floor_seconds"])
-        assert row["pipeline_peak_mb"] > 100 and row["baseline_peak_mb"] > 0 and row["floor_peak_mb"] > 0
-    header, _, *lines = result.stdout.strip().splitlines()
+    measured = json.loads((tmp_path / "bench.json").read_text())
+    [row] = measured["rows"]
+    assert (row["respondents"], row["free_text"], row["marts_identical"]) == (3000, False, True)
+    assert set(row["stages"]) == {"read", "validate", "stage", "dbt", "checks", "publish"}
+    assert all(seconds > 0 for seconds in row["stages"].values())
+    assert row["pipeline_seconds"] > sum(row["stages"].values())
+    assert row["rerun_seconds"] < row["pipeline_seconds"]
+    assert row["baseline_seconds"] > 0 and row["floor_seconds"] > 0
+    assert row["ratio"] == row["pipeline_seconds"] / min(row["baseline_seconds"], row["floor_seconds"])
+    assert row["pipeline_peak_mb"] > 100 and row["baseline_peak_mb"] > 0 and row["floor_peak_mb"] > 0
+
+    reference = measured["reference"]
+    [seconds], [peak_mb] = reference["seconds"], reference["peak_mb"]
+    assert seconds > 1 and reference["median_seconds"] == seconds and peak_mb > 100
+
+    header, _, line, summary = result.stdout.strip().splitlines()
     assert header.startswith("| N | free text | clusters |")
-    assert [line.split(" | ")[:2] for line in lines] == [["| 3,000", "yes"], ["| 3,000", "no"]]
-    assert all(line.endswith("| yes |") for line in lines)
-    assert not list(tmp_path.glob("n3000*"))  # sites are removed unless --keep
+    assert line.split(" | ")[:2] == ["| 3,000", "no"] and line.endswith("| yes |")
+    assert summary == (
+        "reference wave, a new site's `kvis run --no-reports`, 1 run(s): "
+        f"median {seconds:.1f} s ({seconds:.1f}-{seconds:.1f}), peak {peak_mb:,.0f} MB"
+    )
+    assert not list(tmp_path.glob("n3000*")) and not list(tmp_path.glob("reference*"))  # removed unless --keep
+
+
+def test_the_reference_runs_give_their_median_and_range():
+    runs = ReferenceRuns(seconds=[14.2, 19.0, 13.6], peak_mb=[501.0, 1_512.4, 499.9])
+    assert runs.median_seconds == 14.2
+    assert runs.summary() == (
+        "reference wave, a new site's `kvis run --no-reports`, 3 run(s): median 14.2 s (13.6-19.0), peak 1,512 MB"
+    )

@@ -1,4 +1,5 @@
-"""`kvis bench`: the pipeline against two hand-written DuckDB floors on synthetic waves of growing size.
+"""`kvis bench`: the pipeline against two hand-written DuckDB floors on synthetic waves of growing size, and the
+reference wave's first run, timed several times.
 
 The baseline transcodes every file in Python before DuckDB reads it; the floor lets DuckDB read the dataset as it is
 when its bytes allow (baseline.py). The ratio is taken against the faster of the two.
@@ -12,6 +13,7 @@ import contextlib
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -24,6 +26,7 @@ import psutil
 
 from kvis_pipeline.core.stage_timings import STAGES
 from kvis_pipeline.devtools.benchmark.synthetic_wave import write_synthetic_wave
+from kvis_pipeline.devtools.reference_wave import REFERENCE_WAVE, write_reference_wave
 from kvis_pipeline.publish.publication import DATABASE_NAME, PUBLISHED_SCHEMA
 
 WAVE = "bench"
@@ -68,6 +71,25 @@ class BenchRow:
     @property
     def rest_seconds(self) -> float:
         return self.pipeline_seconds - sum(self.stages.values())
+
+
+@dataclass
+class ReferenceRuns:
+    """`kvis run --no-reports` on the reference wave, each time a site's first run."""
+
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median_seconds(self) -> float:
+        return statistics.median(self.seconds)
+
+    def summary(self) -> str:
+        return (
+            f"reference wave, a new site's `kvis run --no-reports`, {len(self.seconds)} run(s): "
+            f"median {self.median_seconds:.1f} s ({min(self.seconds):.1f}-{max(self.seconds):.1f}), "
+            f"peak {max(self.peak_mb):,.0f} MB"
+        )
 
 
 def measure(command: list[str], env: dict[str, str]) -> Measured:
@@ -177,6 +199,28 @@ def bench_one(
     return row
 
 
+def bench_reference(runs: int, workdir: Path, log=print) -> ReferenceRuns:
+    """The reference wave's first run on a new site, `runs` times: the wave written once, each site made anew."""
+    wave = workdir / "reference-wave"
+    shutil.rmtree(wave, ignore_errors=True)
+    write_reference_wave(wave)
+    site = workdir / "reference"
+    measured = ReferenceRuns()
+    kvis = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
+    for run in range(1, runs + 1):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(wave, site / "landing" / REFERENCE_WAVE)
+        log(f"reference wave: kvis run {run} of {runs}")
+        result = _checked(measure(kvis, site_environment(site)), "kvis run (reference wave)")
+        if "1 of 1 wave(s) loaded and published" not in result.stdout:
+            raise RuntimeError(f"the reference wave was not published:\n{result.stdout}")
+        measured.seconds.append(result.seconds)
+        measured.peak_mb.append(result.peak_mb)
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(wave, ignore_errors=True)
+    return measured
+
+
 def _checked(result: Measured, what: str) -> Measured:
     if result.returncode != 0:
         raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
@@ -270,6 +314,10 @@ def format_table(rows: list[BenchRow]) -> str:
     return "\n".join(lines)
 
 
+def _progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def run_benchmark(
     sizes: list[int],
     workdir: Path,
@@ -278,26 +326,27 @@ def run_benchmark(
     json_path: Path | None = None,
     reports: bool = False,
     free_text: tuple[bool, ...] = (True,),
-) -> list[BenchRow]:
-    """Each size once per kind of wave: with free text (as real exports have), without, or both."""
+    reference_runs: int = 3,
+) -> tuple[list[BenchRow], ReferenceRuns | None]:
+    """Each size once per kind of wave: with free text (as real exports have), without, or both; then the reference
+    wave `reference_runs` times (after the sizes, so that each of its runs starts from dbt's kept parse)."""
     rows = []
     for size in sizes:
         for with_text in free_text:
-            row = bench_one(
-                size,
-                workdir,
-                waves,
-                log=lambda text: print(text, file=sys.stderr, flush=True),
-                reports=reports,
-                free_text=with_text,
-            )
+            row = bench_one(size, workdir, waves, log=_progress, reports=reports, free_text=with_text)
             rows.append(row)
-            print(format_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+            _progress(format_table([row]).splitlines()[-1])
             if not keep:
                 shutil.rmtree(workdir / site_name(size, with_text), ignore_errors=True)
+    reference = bench_reference(reference_runs, workdir, _progress) if reference_runs else None
     if json_path:
-        json_path.write_text(
-            json.dumps([asdict(r) | {"ratio": r.ratio, "rest": r.rest_seconds} for r in rows], indent=2)
-        )
-    print(format_table(rows))
-    return rows
+        measured = {
+            "rows": [asdict(r) | {"ratio": r.ratio, "rest": r.rest_seconds} for r in rows],
+            "reference": asdict(reference) | {"median_seconds": reference.median_seconds} if reference else None,
+        }
+        json_path.write_text(json.dumps(measured, indent=2))
+    if rows:
+        print(format_table(rows))
+    if reference:
+        print(reference.summary())
+    return rows, reference
