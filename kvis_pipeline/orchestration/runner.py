@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtCliRuntimeError
 from kvis_pipeline.core.errors import InputFileError, RunFailed, WaveRefused
 from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
 from kvis_pipeline.ingest.key_guard import KeyMismatch
+from kvis_pipeline.orchestration.broken_rules import BROKEN
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
 from kvis_pipeline.orchestration.dbt_standby import dbt_standby, standby_waiting
 from kvis_pipeline.orchestration.partitions import wave_partitions
@@ -123,7 +124,8 @@ def _split_file_message(message: str) -> tuple[str, str]:
 def _dbt_failures(message: str, run_id: str = "") -> str:
     """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run."""
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]  # drop colour codes
-    failures = [line for line in lines if line.startswith(("Failure in", "Error in"))]
+    broken = dict(line.removeprefix(BROKEN).split(": ", 1) for line in lines if line.startswith(BROKEN))
+    failures = [_with_rules(line, broken) for line in lines if line.startswith(("Failure in", "Error in"))]
     if failures:
         return "; ".join(dict.fromkeys(failures)) + _memory_hint(message)
     stopped = re.search(r"failed with exit code `(-?\d+)`", message)
@@ -131,6 +133,12 @@ def _dbt_failures(message: str, run_id: str = "") -> str:
         where = f"; its output is in Dagster run {run_id}" if run_id else ""
         return f"dbt ended with exit code {stopped.group(1)} and named no failing model or test{where}"
     return message.strip().splitlines()[0] + _memory_hint(message)
+
+
+def _with_rules(failure: str, broken: dict[str, str]) -> str:
+    """'Failure in test row_rules_x (models/...yml)' followed by the rules that test found broken, if read."""
+    test = re.match(r"Failure in test (\S+)", failure)
+    return f"{failure}: {broken[test.group(1)]}" if test and test.group(1) in broken else failure
 
 
 def _memory_hint(message: str) -> str:

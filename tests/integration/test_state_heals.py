@@ -58,7 +58,10 @@ def test_case_04_a_failed_wave_leaves_the_warehouse_as_before_and_blocks_no_othe
     roster.write_text(text, encoding="utf-8-sig")
     failed = kvis("run", "--no-reports", "--wave", "2026")
     assert failed.returncode == 1
-    assert "wave 2026: dbt failed, nothing was published" in failed.stderr
+    assert failed.stderr.strip() == (
+        "kvis: wave 2026: dbt failed, nothing was published: Failure in test row_rules_cluster_response "
+        "(models/marts/_marts.yml): response_rate within [0, 1] (1 row); members >= respondents (1 row)"
+    )  # the rules the roster breaks, read back from dbt's test
     assert set(rows_of_wave(settings, "2026").values()) == {0}  # not a row of 2026 anywhere, no rollback left
     after = warehouse_tables(settings)
     assert after.keys() == before.keys()

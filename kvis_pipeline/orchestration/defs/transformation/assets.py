@@ -4,10 +4,11 @@ import json
 import shutil
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
 from kvis_pipeline.core.background_import import import_in_background
 from kvis_pipeline.core.stage_timings import timed
+from kvis_pipeline.orchestration.broken_rules import with_broken_rules
 from kvis_pipeline.orchestration.dbt import (
     KvisDbtTranslator,
     build_target,
@@ -56,7 +57,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
                     context=context,
                     target_path=target,
                 )
-            yield from invocation.stream()
+            try:
+                yield from invocation.stream()
+            except DagsterDbtCliRuntimeError as failed:
+                raise with_broken_rules(failed, target, settings.warehouse) from failed
             keep_partial_parse(target, settings.warehouse, dbt_vars)
         finally:
             shutil.rmtree(target, ignore_errors=True)
