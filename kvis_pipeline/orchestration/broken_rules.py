@@ -31,7 +31,7 @@ def broken_rules(build_target: Path, warehouse: Path) -> list[str]:
     lines = []
     with connect(warehouse, read_only=True) as con:
         for result in failed:
-            rules = con.execute(result["compiled_code"]).fetchall()
+            rules = sorted(con.execute(result["compiled_code"]).fetchall())  # union all keeps no order
             broken = "; ".join(f"{rule} ({rows:,} row{'s' if rows != 1 else ''})" for rule, rows in rules)
             lines.append(f"{BROKEN}{result['unique_id'].split('.')[2]}: {broken}")
     return lines

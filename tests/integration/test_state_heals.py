@@ -60,7 +60,7 @@ def test_case_04_a_failed_wave_leaves_the_warehouse_as_before_and_blocks_no_othe
     assert failed.returncode == 1
     assert failed.stderr.strip() == (
         "kvis: wave 2026: dbt failed, nothing was published: Failure in test row_rules_cluster_response "
-        "(models/marts/_marts.yml): response_rate within [0, 1] (1 row); members >= respondents (1 row)"
+        "(models/marts/_marts.yml): members >= respondents (1 row); response_rate within [0, 1] (1 row)"
     )  # the rules the roster breaks, read back from dbt's test
     assert set(rows_of_wave(settings, "2026").values()) == {0}  # not a row of 2026 anywhere, no rollback left
     after = warehouse_tables(settings)

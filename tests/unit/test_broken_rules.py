@@ -17,7 +17,7 @@ def write_results(target, results):
 def test_each_failed_row_rules_test_gives_its_broken_rules_and_their_rows(tmp_path):
     warehouse = tmp_path / "kvis.duckdb"
     duckdb.connect(str(warehouse)).close()
-    broken = "select 'members >= respondents', 3 union all select 'response_rate within [0, 1]', 1"
+    broken = "select 'response_rate within [0, 1]', 1 union all select 'members >= respondents', 3"
     write_results(
         tmp_path / "target",
         [

@@ -60,7 +60,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
             try:
                 yield from invocation.stream()
             except DagsterDbtCliRuntimeError as failed:
-                raise with_broken_rules(failed, target, settings.warehouse) from failed
+                explained = with_broken_rules(failed, target, settings.warehouse)
+                if explained is failed:
+                    raise
+                raise explained from failed
             keep_partial_parse(target, settings.warehouse, dbt_vars)
         finally:
             shutil.rmtree(target, ignore_errors=True)
