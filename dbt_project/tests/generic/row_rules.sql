@@ -1,4 +1,4 @@
-{# Every row of a model keeps its rules, all checked in one test and one scan of the model:
+{# Every row of a model keeps its rules, all checked in one test, most of them in one scan of the model:
    - each column's `meta.within` ([min, max], either may be null), `meta.one_of` (the accepted values) and
      `meta.not_null` (true);
    - `key`: the columns that name a row, each combination once (dbt_utils' unique_combination_of_columns);
@@ -14,6 +14,7 @@
    rules are written in this project's YAML, never taken from data. #}
 {% test row_rules(model, expressions=[], key=[], references={}) %}
 {%- set rules = [] -%}
+{%- set not_null = [] -%}
 {%- if execute -%}
     {#- the model reaches a test as its relation wrapped in the `where` subquery: found by its full quoted name #}
     {%- for node in graph.nodes.values()
@@ -21,7 +22,7 @@
         {%- for column in node.columns.values() -%}
             {%- set meta = column.meta or {} -%}
             {%- if meta.not_null -%}
-                {%- do rules.append((column.name ~ ' not null', column.name ~ ' is not null')) -%}
+                {%- do not_null.append(column.name) -%}
             {%- endif -%}
             {%- if meta.within is defined -%}
                 {%- set low, high = meta.within -%}
@@ -42,26 +43,36 @@
     {%- endfor -%}
 {%- endif -%}
 {%- for expression in expressions %}{% do rules.append((expression, expression)) %}{% endfor -%}
-{%- set counts = [] -%}
+{#- Rules counted in one scan of the model, and rules searched for in a query of their own: a column's NULLs with a
+    filter DuckDB pushes into a view's query (int_item_answers, a view over a join, takes 0.19 s to scan at 10^5
+    respondents and 0.03 s to search for NULLs), a code in the parent with an anti-join. #}
+{%- set scanned = [] -%}
 {%- for name, condition in rules -%}
-    {%- do counts.append((name, 'count(*) filter (where not coalesce((' ~ condition ~ '), true))')) -%}
+    {%- do scanned.append((name, 'count(*) filter (where not coalesce((' ~ condition ~ '), true))')) -%}
 {%- endfor -%}
 {%- if key -%}
-    {%- do counts.append(('one row per ' ~ key | join(', '), 'count(*) - count(distinct row(' ~ key | join(', ') ~ '))')) -%}
+    {%- do scanned.append(('one row per ' ~ key | join(', '), 'count(*) - count(distinct row(' ~ key | join(', ') ~ '))')) -%}
 {%- endif -%}
+{%- set searched = [] -%}
+{%- for column in not_null -%}
+    {%- do searched.append((column ~ ' not null', '(select count(*) from ' ~ model ~ ' where ' ~ column ~ ' is null)')) -%}
+{%- endfor -%}
 {%- for column, parent in references.items() -%}
-    {%- do counts.append((column ~ ' found in ' ~ parent.identifier,
+    {%- do searched.append((column ~ ' found in ' ~ parent.identifier,
         '(select count(*) from (select ' ~ column ~ ' from ' ~ model ~ ') as child anti join (select distinct '
         ~ column ~ ' from ' ~ parent ~ ') as parent on child.' ~ column ~ ' = parent.' ~ column
         ~ ' where child.' ~ column ~ ' is not null)')) -%}
 {%- endfor -%}
+{%- set counts = scanned + searched -%}
 {%- if counts -%}
 with broken as (
     select
     {%- for name, count in counts %}
         {{ count }} as rule_{{ loop.index }}{{ "," if not loop.last }}
     {%- endfor %}
+    {%- if scanned %}
     from {{ model }}
+    {%- endif %}
 )
 {%- for name, count in counts %}
 select '{{ name | replace("'", "''") }}' as broken_rule, rule_{{ loop.index }} as rows_breaking
