@@ -122,7 +122,8 @@ def _split_file_message(message: str) -> tuple[str, str]:
 
 
 def _dbt_failures(message: str, run_id: str = "") -> str:
-    """The nodes dbt reports as failed, e.g. 'Failure in test unique_...'; the full log is in the Dagster run."""
+    """The nodes dbt reports as failed, e.g. 'Failure in test row_rules_...', each with the rules it found broken
+    (broken_rules.py); the full log is in the Dagster run."""
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]  # drop colour codes
     broken = dict(line.removeprefix(BROKEN).split(": ", 1) for line in lines if line.startswith(BROKEN))
     failures = [_with_rules(line, broken) for line in lines if line.startswith(("Failure in", "Error in"))]

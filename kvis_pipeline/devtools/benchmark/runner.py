@@ -31,6 +31,7 @@ from kvis_pipeline.publish.publication import DATABASE_NAME, PUBLISHED_SCHEMA
 
 WAVE = "bench"
 BENCH_KEY = "kvis-benchmark-pseudonym-key-0123456789"
+KVIS_RUN = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]  # as an operator runs it
 SAMPLE_SECONDS = 0.1  # every 20 ms, walking the process tree took 10-15 % of a core from what it measured
 
 
@@ -164,14 +165,13 @@ def bench_one(
     )
 
     timings = site / "timings.json"
-    kvis = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
     log(f"n={respondents}: kvis run")
-    pipeline = _checked(measure([*kvis, "--timings", str(timings)], env), "kvis run")
+    pipeline = _checked(measure([*KVIS_RUN, "--timings", str(timings)], env), "kvis run")
     row.pipeline_seconds, row.pipeline_peak_mb = pipeline.seconds, pipeline.peak_mb
     row.stages = json.loads(timings.read_text())
 
     log(f"n={respondents}: kvis run again, nothing changed")
-    rerun = _checked(measure(kvis, env), "kvis run (rerun)")
+    rerun = _checked(measure(KVIS_RUN, env), "kvis run (rerun)")
     if "unchanged since the last run" not in rerun.stdout:
         raise RuntimeError(f"the rerun with nothing changed ran again:\n{rerun.stdout}")
     row.rerun_seconds = rerun.seconds
@@ -206,12 +206,11 @@ def bench_reference(runs: int, workdir: Path, log=print) -> ReferenceRuns:
     write_reference_wave(wave)
     site = workdir / "reference"
     measured = ReferenceRuns()
-    kvis = [sys.executable, "-m", "kvis_pipeline.cli", "run", "--no-reports"]
     for run in range(1, runs + 1):
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(wave, site / "landing" / REFERENCE_WAVE)
         log(f"reference wave: kvis run {run} of {runs}")
-        result = _checked(measure(kvis, site_environment(site)), "kvis run (reference wave)")
+        result = _checked(measure(KVIS_RUN, site_environment(site)), "kvis run (reference wave)")
         if "1 of 1 wave(s) loaded and published" not in result.stdout:
             raise RuntimeError(f"the reference wave was not published:\n{result.stdout}")
         measured.seconds.append(result.seconds)
