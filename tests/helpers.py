@@ -11,7 +11,8 @@ import pandas as pd
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.export_bundle import parse_delimited
 from kvis_pipeline.ingest.text_decoding import decode_text
-from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target, keep_partial_parse
+from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target, kept_parses
+from kvis_pipeline.orchestration.kept_parse import KEPT_PARSES_VARIABLE
 
 
 def read_eu_dataset(path: Path) -> pd.DataFrame:
@@ -37,15 +38,20 @@ DBT = Path(sys.executable).parent / "dbt"
 DBT_PROJECT = Path(__file__).parent.parent / "dbt_project"
 
 
-def run_dbt(command: list[str], warehouse: Path, target: Path, *args: str) -> subprocess.CompletedProcess:
-    """A dbt command line (`command`, then `args`) on this project and `warehouse`, into the target folder `target`."""
+def run_dbt(
+    command: list[str], warehouse: Path, target: Path, *args: str, kept: Path | None = None
+) -> subprocess.CompletedProcess:
+    """A dbt command line (`command`, then `args`) on this project and `warehouse`, into the target folder `target`;
+    kvis' dbt command (DBT_COMMAND) takes and keeps a parse in the folder `kept` as a run's does."""
+    environment = {**os.environ, "KVIS_WAREHOUSE": str(warehouse)}
+    environment.pop(KEPT_PARSES_VARIABLE, None)
     return subprocess.run(
         [*command, *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
         + ["--target-path", str(target), "--log-path", str(target)],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "KVIS_WAREHOUSE": str(warehouse)},
+        env=environment if kept is None else {**environment, KEPT_PARSES_VARIABLE: str(kept)},
     )
 
 
@@ -58,11 +64,10 @@ def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = Non
 def dbt_build_as_a_run(warehouse: Path, dbt_vars: dict) -> None:
     """`dbt build` on `warehouse` as a run starts it: kvis' dbt command, a target of its own seeded with the kept
     parse, and no unit tests (dbt_build_by_hand runs them). The build and its tests must pass."""
-    target = build_target(warehouse, dbt_vars)
+    target = build_target()
     try:
         build = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
-        result = run_dbt([*DBT_COMMAND, *build], warehouse, target)
+        result = run_dbt([*DBT_COMMAND, *build], warehouse, target, kept=kept_parses())
         assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
-        keep_partial_parse(target, warehouse, dbt_vars)
     finally:
         shutil.rmtree(target, ignore_errors=True)

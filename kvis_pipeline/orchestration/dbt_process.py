@@ -1,8 +1,8 @@
 """dbt's own command line, as the process dagster-dbt starts for each dbt command of a run, with the garbage
 collector set as for kvis' own processes (kvis_pipeline.core.process_gc): it builds the project's manifest, runs and
 exits. `python -m kvis_pipeline.orchestration.dbt_process build ...` is `dbt build ...` (docs/performance.md, "The
-forenoon", compares the two). When the run has a standby dbt process (dbt_standby.py), the command hands its work
-to it, and that process runs it instead."""
+forenoon", compares the two), with the parse kept across warehouses handed over first (kept_parse.py). When the run
+has a standby dbt process (dbt_standby.py), the command hands its work to it, and that process runs it instead."""
 
 import importlib
 import sys
@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from kvis_pipeline.core.process_gc import run_and_exit
 from kvis_pipeline.orchestration.dbt_standby import STANDBY_FLAG, hand_over, serve_once
+from kvis_pipeline.orchestration.kept_parse import parse_kept_across_warehouses
 
 # What a build imports beyond dbt's command line: the DuckDB adapter, the build task, the agate helper that reads
 # results, and the suppression rule the Python model int_suppression_pattern runs (with pandas). A standby imports
@@ -36,7 +37,8 @@ def dbt_runner() -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
     def run(args: list[str]) -> int | None:
-        return cli.main(args=args, prog_name="dbt")
+        with parse_kept_across_warehouses(args):
+            return cli.main(args=args, prog_name="dbt")
 
     return run
 

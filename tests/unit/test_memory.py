@@ -7,7 +7,7 @@ from conftest import REPO
 
 from kvis_pipeline.core.memory import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
 from kvis_pipeline.core.settings import Settings
-from kvis_pipeline.orchestration.dbt import PROFILE
+from kvis_pipeline.orchestration.kept_parse import PROFILE
 from kvis_pipeline.orchestration.runner import _dbt_failures
 from kvis_pipeline.warehouse.store import connect
 

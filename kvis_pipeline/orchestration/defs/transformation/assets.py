@@ -12,10 +12,9 @@ from kvis_pipeline.orchestration.broken_rules import with_broken_rules
 from kvis_pipeline.orchestration.dbt import (
     KvisDbtTranslator,
     build_target,
+    dbt_environment,
     dbt_project,
     ensure_manifest,
-    keep_partial_parse,
-    warehouse_environment,
 )
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.partitions import wave_partitions
@@ -38,9 +37,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own process
     import_in_background("kvis_pipeline.publish.expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
-        target = build_target(settings.warehouse, dbt_vars)
-        try:  # each build has a target folder of its own; only the kept parse outlives it
-            with warehouse_environment(settings):
+        target = build_target()
+        try:  # each build has a target folder of its own; only the parse dbt keeps outlives it
+            with dbt_environment(settings):
                 # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
                 # (tests/integration/test_dbt_build.py builds as the README shows), not on every run. dbt's own log
                 # file would go with the build's folder; Dagster keeps dbt's output in the run's event log.
@@ -64,6 +63,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
                 if explained is failed:
                     raise
                 raise explained from failed
-            keep_partial_parse(target, settings.warehouse, dbt_vars)
         finally:
             shutil.rmtree(target, ignore_errors=True)
