@@ -3,11 +3,24 @@
 
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 # Python's default (700, 10, 10) walks those graphs again every few thousand allocations ("The forenoon" in
 # docs/performance.md has what that cost and what these save).
 THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def existing_objects_spared() -> Iterator[None]:
+    """While the block runs, collections leave out the objects made before it (imports, Dagster's definitions): a
+    run's full collections after large loads (kvis_pipeline.core.memory) walk only the objects made since, 0.15-0.25 s
+    less each. Reference counting frees what it frees as before."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def run_and_exit(job: Callable[[], int | str | None]) -> None:

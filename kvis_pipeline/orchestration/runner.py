@@ -11,6 +11,7 @@ from dagster_dbt import DagsterDbtCliRuntimeError
 
 from kvis_pipeline.core.errors import InputFileError, RunFailed, WaveRefused
 from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
+from kvis_pipeline.core.process_gc import existing_objects_spared
 from kvis_pipeline.ingest.key_guard import KeyMismatch
 from kvis_pipeline.orchestration.broken_rules import BROKEN
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
@@ -54,18 +55,19 @@ def materialise_waves(
     with dagster_instance() as instance:
         known = set(instance.get_dynamic_partitions(wave_partitions.name))
         instance.add_dynamic_partitions(wave_partitions.name, [w for w in waves if w not in known])
-        for wave in waves:
-            standby = dbt_standby(DBT_COMMAND) if job_name is None and not standby_waiting() else nullcontext()
-            # dagster-dbt echoes dbt's log to stdout; the operator sees it only when asking for Dagster's log.
-            with standby, redirect_stdout(io.StringIO()) if log_level == "CRITICAL" else nullcontext():
-                result = job.execute_in_process(
-                    partition_key=wave,
-                    instance=instance,
-                    raise_on_error=False,
-                    run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-                )
-            if not result.success:
-                failures[wave] = _explain(result, wave)
+        with existing_objects_spared():
+            for wave in waves:
+                standby = dbt_standby(DBT_COMMAND) if job_name is None and not standby_waiting() else nullcontext()
+                # dagster-dbt echoes dbt's log to stdout; the operator sees it only when asking for Dagster's log.
+                with standby, redirect_stdout(io.StringIO()) if log_level == "CRITICAL" else nullcontext():
+                    result = job.execute_in_process(
+                        partition_key=wave,
+                        instance=instance,
+                        raise_on_error=False,
+                        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+                    )
+                if not result.success:
+                    failures[wave] = _explain(result, wave)
     return failures
 
 

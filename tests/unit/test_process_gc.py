@@ -27,3 +27,14 @@ def test_the_dbt_process_is_dbts_own_command_line():
     assert "Usage: dbt [OPTIONS] [COMMAND]" in unknown.stderr and "No such command 'no-such-command'" in unknown.stderr
     listed = subprocess.run([*dbt, "--help"], capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and "build" in listed.stdout and "parse" in listed.stdout
+
+
+def test_collections_spare_the_objects_made_before_a_run_only_while_it_runs():
+    spared = python(
+        "import gc; from kvis_pipeline.core.process_gc import existing_objects_spared\n"
+        "made = [[] for _ in range(1000)]\n"
+        "with existing_objects_spared():\n"
+        "    during = gc.get_freeze_count(); gc.collect(); gc.collect(); still = gc.get_freeze_count()\n"
+        "print(during >= 1000, still == during, gc.get_freeze_count())"
+    )
+    assert spared.stdout.split() == ["True", "True", "0"], spared.stderr
