@@ -154,31 +154,38 @@ def _run(
     timings: Path | None = None,
     rekey: bool = False,
 ) -> int:
-    from kvis_pipeline.ingest.pseudonym import load_pseudonym_key
-    from kvis_pipeline.orchestration.run_state import RunState
-    from kvis_pipeline.publish.status import format_load_summary, format_publication, published_load_summary
-    from kvis_pipeline.warehouse.store import warehouse_waves
+    from kvis_pipeline.orchestration.dbt_build import expected_build
+    from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
+    from kvis_pipeline.orchestration.dbt_standby import dbt_standby
 
-    landed = settings.discover_waves()
-    refused = settings.skipped_folders()
-    for name, why in refused:
-        print(f"kvis: {settings.landing_dir}: landing folder {name}: {why}", file=sys.stderr)
-    waves = _selected_waves(settings, landed, only)
-    if not waves:
-        return 2
-    in_warehouse = warehouse_waves(settings.warehouse) or set()
-    stranded = _published_without_landing(settings, set(landed), in_warehouse)
-    if stranded is not None:
-        return stranded
-    if rekey and only:
-        print("kvis: --rekey reprocesses every wave; leave out --wave", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    key, state = load_pseudonym_key(), RunState.load(settings)
-    # a wave missing from the warehouse (lost, or never loaded) runs whatever the run state says
-    unchanged = [] if force else [w for w in state.unchanged_waves(settings, waves, key) if w in in_warehouse]
-    to_run = [w for w in waves if w not in unchanged]
-    failures = _materialise(to_run, log_level) if to_run else {}
+    # dbt's standby for the first wave, started first: its imports and parse run beside this process's imports (an
+    # unused one ends with the block)
+    with dbt_standby(DBT_COMMAND, expected_build(settings)):
+        from kvis_pipeline.ingest.pseudonym import load_pseudonym_key
+        from kvis_pipeline.orchestration.run_state import RunState
+        from kvis_pipeline.publish.status import format_load_summary, format_publication, published_load_summary
+        from kvis_pipeline.warehouse.store import warehouse_waves
+
+        landed = settings.discover_waves()
+        refused = settings.skipped_folders()
+        for name, why in refused:
+            print(f"kvis: {settings.landing_dir}: landing folder {name}: {why}", file=sys.stderr)
+        waves = _selected_waves(settings, landed, only)
+        if not waves:
+            return 2
+        in_warehouse = warehouse_waves(settings.warehouse) or set()
+        stranded = _published_without_landing(settings, set(landed), in_warehouse)
+        if stranded is not None:
+            return stranded
+        if rekey and only:
+            print("kvis: --rekey reprocesses every wave; leave out --wave", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        key, state = load_pseudonym_key(), RunState.load(settings)
+        # a wave missing from the warehouse (lost, or never loaded) runs whatever the run state says
+        unchanged = [] if force else [w for w in state.unchanged_waves(settings, waves, key) if w in in_warehouse]
+        to_run = [w for w in waves if w not in unchanged]
+        failures = _materialise(to_run, log_level) if to_run else {}
     loaded = [w for w in to_run if w not in failures]
     if loaded:
         state.record_published(settings, loaded, key)
@@ -271,13 +278,9 @@ def _remove_wave(settings: Settings, wave: str) -> int:
 
 
 def _materialise(waves: list[str], log_level: str) -> dict[str, Exception]:
-    from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
-    from kvis_pipeline.orchestration.dbt_standby import dbt_standby
+    from kvis_pipeline.orchestration.runner import materialise_waves
 
-    with dbt_standby(DBT_COMMAND):  # the first wave's, started before Dagster is imported: both imports at once
-        from kvis_pipeline.orchestration.runner import materialise_waves
-
-        return materialise_waves(waves, log_level)
+    return materialise_waves(waves, log_level)
 
 
 def _reports_for_run(settings: Settings, state, waves: list[str], force: bool, log_level: str) -> dict[str, Exception]:

@@ -11,7 +11,8 @@ import pandas as pd
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.export_bundle import parse_delimited
 from kvis_pipeline.ingest.text_decoding import decode_text
-from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target, kept_parses
+from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target
+from kvis_pipeline.orchestration.dbt_build import KEPT_PARSES
 from kvis_pipeline.orchestration.kept_parse import KEPT_PARSES_VARIABLE
 
 
@@ -67,7 +68,7 @@ def dbt_build_as_a_run(warehouse: Path, dbt_vars: dict) -> None:
     target = build_target()
     try:
         build = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
-        result = run_dbt([*DBT_COMMAND, *build], warehouse, target, kept=kept_parses())
+        result = run_dbt([*DBT_COMMAND, *build], warehouse, target, kept=KEPT_PARSES)
         assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
     finally:
         shutil.rmtree(target, ignore_errors=True)

@@ -14,11 +14,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from filelock import FileLock
 from packaging import version
 
+from kvis_pipeline.core.contract import DBT_PROJECT_DIR
 from kvis_pipeline.core.settings import Settings
+from kvis_pipeline.orchestration.dbt_build import KEPT_PARSES, build_environment
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
-from kvis_pipeline.orchestration.kept_parse import KEPT_PARSES_VARIABLE, WAREHOUSE_VARIABLE
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 _SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -46,15 +46,10 @@ def dbt_cli() -> DbtCliResource:
     return KvisDbtCli(project_dir=dbt_project, dbt_executable=DBT_COMMAND[0], global_config_flags=DBT_COMMAND[1:])
 
 
-def build_target(project: DbtProject = dbt_project) -> Path:
+def build_target() -> Path:
     """A target folder of its own for one build, beside the parses kept for every warehouse (kept_parse.py)."""
-    builds = kept_parses(project)
-    builds.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-
-
-def kept_parses(project: DbtProject = dbt_project) -> Path:
-    return Path(project.project_dir) / project.target_path
+    KEPT_PARSES.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="build-", dir=KEPT_PARSES))
 
 
 def _newest_source_change(project_dir: Path) -> float:
@@ -98,10 +93,9 @@ class KvisDbtTranslator(DagsterDbtTranslator):
 
 
 @contextmanager
-def dbt_environment(settings: Settings, project: DbtProject = dbt_project) -> Iterator[None]:
-    """dbt (a subprocess) reads the warehouse path from KVIS_WAREHOUSE: hand it the run's absolute path, and the
-    folder of kept parses (KVIS_KEPT_PARSES)."""
-    values = {WAREHOUSE_VARIABLE: str(settings.warehouse), KEPT_PARSES_VARIABLE: str(kept_parses(project))}
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """The build's environment (dbt_build.py) set while dagster-dbt starts dbt, which inherits it."""
+    values = build_environment(settings)
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from kvis_pipeline.core.process_gc import run_and_exit
 from kvis_pipeline.orchestration.dbt_standby import STANDBY_FLAG, hand_over, serve_once
+from kvis_pipeline.orchestration.early_parse import EarlyParse, early_parse
 from kvis_pipeline.orchestration.kept_parse import parse_kept_across_warehouses
 
 # What a build imports beyond dbt's command line: the DuckDB adapter, the build task, the agate helper that reads
@@ -33,12 +34,14 @@ def dbt_command_line() -> int | None:
     return dbt_runner()(sys.argv[1:])
 
 
-def dbt_runner() -> Callable[[list[str]], int | None]:
+def dbt_runner(parsed: EarlyParse | None = None) -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
     def run(args: list[str]) -> int | None:
+        manifest = parsed.manifest_for(args) if parsed is not None else None
         with parse_kept_across_warehouses(args):
-            return cli.main(args=args, prog_name="dbt")
+            # dbt's own programmatic way to reuse a manifest (dbtRunner's), with the command line's exit codes
+            return cli.main(args=args, prog_name="dbt", obj={"manifest": manifest} if manifest is not None else None)
 
     return run
 
@@ -48,10 +51,9 @@ def standby(listening: str, parent_alive: str) -> int:
 
 
 def prepared_dbt_runner() -> Callable[[list[str]], int | None]:
-    run = dbt_runner()
     for module in BUILD_MODULES:
         importlib.import_module(module)
-    return run
+    return dbt_runner(early_parse())
 
 
 if __name__ == "__main__":

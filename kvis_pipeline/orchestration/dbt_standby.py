@@ -18,8 +18,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from types import MappingProxyType
 
 from kvis_pipeline.core.workers import exit_when_parent_gone
 
@@ -34,9 +35,12 @@ def standby_supported() -> bool:
 
 
 @contextmanager
-def dbt_standby(command: list[str]) -> Iterator[subprocess.Popen | None]:
-    """While the block runs, a standby dbt process (`command` + its flag) takes the first dbt command started from
-    this process. It ends with the block, and with this process if that is killed, used or not."""
+def dbt_standby(
+    command: list[str], environment: Mapping[str, str] = MappingProxyType({})
+) -> Iterator[subprocess.Popen | None]:
+    """While the block runs, a standby dbt process (`command` + its flag, with `environment` added to this process's)
+    takes the first dbt command started from this process. It ends with the block, and with this process if that is
+    killed, used or not."""
     if not standby_supported():
         yield None
         return
@@ -51,12 +55,12 @@ def dbt_standby(command: list[str]) -> Iterator[subprocess.Popen | None]:
             return
         listener.listen(1)
         parent_alive, parent_gone = os.pipe()  # the standby reads EOF once this process has closed (or lost) its end
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        environment.pop(STANDBY_VARIABLE, None)
+        standby_environment = {**os.environ, "PYTHONUNBUFFERED": "1", **environment}
+        standby_environment.pop(STANDBY_VARIABLE, None)
         standby = subprocess.Popen(
             [*command, STANDBY_FLAG, str(listener.fileno()), str(parent_alive)],
             pass_fds=(listener.fileno(), parent_alive),
-            env=environment,
+            env=standby_environment,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,  # until a dbt command hands over its own streams
             stderr=subprocess.DEVNULL,

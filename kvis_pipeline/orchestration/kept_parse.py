@@ -68,24 +68,39 @@ def parse_kept_across_warehouses(args: Sequence[str]) -> Iterator[None]:
 
 
 def kept_parse_for(args: Sequence[str]) -> KeptParse | None:
-    """The kept parse of this dbt command line, read as dbt reads its flags; None when none is asked for."""
+    """The kept parse of this dbt command line, read as dbt reads its flags; None when none is asked for, or the
+    command writes into the project's own target folder."""
     folder = os.environ.get(KEPT_PARSES_VARIABLE)
     warehouse = os.environ.get(WAREHOUSE_VARIABLE)
     if not folder or not warehouse:
         return None
     with _only_a_cache():
-        from dbt.cli.flags import Flags, args_to_context
-
-        flags = Flags(args_to_context(list(args)))
-        details = connection_details(Path(warehouse), Path(flags.PROFILES_DIR))
-        without_path = [item for item in details if item[0] != "path"]
-        key = hashlib.sha256(pprint.pformat([without_path, dict(flags.VARS)]).encode()).hexdigest()[:16]
+        flags = command_flags(args)
+        if flags.TARGET_PATH is None:
+            return None
+        key, profile_hash = parse_key(flags, Path(warehouse))
         return KeptParse(
             kept=Path(folder) / f"kept-{key}-{PARTIAL_PARSE_FILE}",
             target=Path(flags.PROJECT_DIR or ".") / flags.TARGET_PATH,
-            profile_hash=hashlib.sha256(pprint.pformat(details).encode()).hexdigest(),
+            profile_hash=profile_hash,
         )
     return None
+
+
+def command_flags(args: Sequence[str]) -> Any:
+    """dbt's flags for a command line, read from it and the environment as dbt reads them."""
+    from dbt.cli.flags import Flags, args_to_context
+
+    return Flags(args_to_context(list(args)))
+
+
+def parse_key(flags: Any, warehouse: Path) -> tuple[str, str]:
+    """The key of the parse kept for these flags (the profile's connection details but the path, and the vars) and
+    dbt's hash of the connection details for `warehouse`."""
+    details = connection_details(warehouse, Path(flags.PROFILES_DIR))
+    without_path = [item for item in details if item[0] != "path"]
+    key = hashlib.sha256(pprint.pformat([without_path, dict(flags.VARS)]).encode()).hexdigest()[:16]
+    return key, hashlib.sha256(pprint.pformat(details).encode()).hexdigest()
 
 
 def connection_details(warehouse: Path, profiles_dir: Path) -> list[tuple[str, Any]]:

@@ -12,8 +12,10 @@ from dagster_dbt import DagsterDbtCliRuntimeError
 from kvis_pipeline.core.errors import InputFileError, RunFailed, WaveRefused
 from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
 from kvis_pipeline.core.process_gc import existing_objects_spared
+from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.key_guard import KeyMismatch
 from kvis_pipeline.orchestration.broken_rules import BROKEN
+from kvis_pipeline.orchestration.dbt_build import expected_build
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
 from kvis_pipeline.orchestration.dbt_standby import dbt_standby, standby_waiting
 from kvis_pipeline.orchestration.partitions import wave_partitions
@@ -57,7 +59,8 @@ def materialise_waves(
         instance.add_dynamic_partitions(wave_partitions.name, [w for w in waves if w not in known])
         with existing_objects_spared():
             for wave in waves:
-                standby = dbt_standby(DBT_COMMAND) if job_name is None and not standby_waiting() else nullcontext()
+                wanted = job_name is None and not standby_waiting()
+                standby = dbt_standby(DBT_COMMAND, expected_build(Settings.from_env())) if wanted else nullcontext()
                 # dagster-dbt echoes dbt's log to stdout; the operator sees it only when asking for Dagster's log.
                 with standby, redirect_stdout(io.StringIO()) if log_level == "CRITICAL" else nullcontext():
                     result = job.execute_in_process(

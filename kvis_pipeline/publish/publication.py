@@ -155,12 +155,14 @@ def _write_publication(warehouse: Path, database: Path, parquet_dir: Path, witho
             target = f'{PUBLISHED_SCHEMA}."{table}"'
             # a trend row goes with either of its two waves
             pair = " OR list_contains($without, previous_wave)" if _has_column(con, table, "previous_wave") else ""
+            con.execute("BEGIN")  # the table and its comments in one commit, not one commit per comment
             con.execute(
                 f'CREATE TABLE {target} AS SELECT * FROM warehouse.{PUBLISHED_SCHEMA}."{table}" '
                 f"WHERE NOT (list_contains($without, wave){pair})",
                 {"without": without_waves},
             )
             _copy_comments(con, table, comment)
+            con.execute("COMMIT")
             con.execute(f"COPY {target} TO {_literal(str(parquet_dir / (table + '.parquet')))} (FORMAT parquet)")
             row_counts[table] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
         con.execute("DETACH warehouse")

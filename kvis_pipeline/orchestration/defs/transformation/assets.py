@@ -16,6 +16,7 @@ from kvis_pipeline.orchestration.dbt import (
     dbt_project,
     ensure_manifest,
 )
+from kvis_pipeline.orchestration.dbt_build import build_vars
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.warehouse.store import connect, select_build_waves
@@ -30,10 +31,8 @@ from kvis_pipeline.warehouse.store import connect, select_build_waves
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: KvisSettings):
     """Staging, intermediate and mart models; dbt tests run as asset checks. Marts replace the wave's rows only."""
     settings = kvis.settings()
-    # the wave reaches dbt as a row of raw.build_waves, never as text dbt renders (see macros/wave_selection.sql)
     with connect(settings.warehouse) as con:
         select_build_waves(con, [context.partition_key])
-    dbt_vars = {"waves_from_warehouse": True, "min_cell": settings.min_cell, "small_group": settings.small_group}
     # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own process
     import_in_background("kvis_pipeline.publish.expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
@@ -51,7 +50,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
                         "--log-level-file",
                         "none",
                         "--vars",
-                        json.dumps(dbt_vars),
+                        json.dumps(build_vars(settings)),
                     ],
                     context=context,
                     target_path=target,
