@@ -49,7 +49,7 @@ def early_parse() -> EarlyParse | None:
         from dbt.cli.main import dbtRunner
         from dbt.contracts.graph.manifest import Manifest
 
-        args = ["parse", "--quiet", "--vars", expected, "--target-path", target]
+        args = ["parse", "--quiet", "--log-level-file", "none", "--vars", expected, "--target-path", target]
         inputs = parse_inputs(args)
         with parse_kept_across_warehouses(args):
             parsed = dbtRunner().invoke(args)

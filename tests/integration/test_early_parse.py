@@ -34,7 +34,7 @@ def build_in_standby(settings: Settings, command_settings: Settings, target) -> 
     """What the standby did with the expected build of `settings` and the build command of `command_settings`, and
     the names of the events dbt logged."""
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(build_vars(command_settings))]
-    args += ["--log-level", "debug"]  # dbt logs its parse at debug level
+    args += ["--log-level", "debug", "--log-path", str(target)]  # dbt logs its parse at debug level
     standby = {**os.environ, **expected_build(settings)}
     command = {
         **os.environ,
