@@ -14,8 +14,8 @@ THRESHOLDS = (50_000, 20, 100)
 @contextmanager
 def existing_objects_spared() -> Iterator[None]:
     """While the block runs, collections leave out the objects made before it (imports, Dagster's definitions): a
-    run's full collections after large loads (kvis_pipeline.core.memory) walk only the objects made since, 0.15-0.25 s
-    less each. Reference counting frees what it frees as before."""
+    run's full collections after large loads (kvis_pipeline.core.memory) walk only the objects made since. Reference
+    counting frees what it frees as before."""
     gc.freeze()
     try:
         yield

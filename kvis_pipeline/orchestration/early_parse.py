@@ -1,11 +1,11 @@
 """The standby's parse of the build it expects, made while the run still stages the wave (dbt_standby.py).
 
-A dbt build spends about 1 s loading its project before its first model: the profile, the adapter and the kept
-parse (docs/performance.md). `kvis run` starts dbt's standby with the build's vars and environment (dbt_build.py),
-and the standby parses the project with them before the build's command comes. The build then runs on that
-manifest, as dbt's programmatic API allows (dbtRunner's `manifest`), if what makes a parse is the same for the
-command as for the early parse: its project, profile, target, vars, connection details and kvis' environment
-variables. Otherwise, and whenever the early parse failed, the command parses as it would have.
+A dbt build loads its project before its first model: the profile, the adapter and the kept parse
+(docs/performance.md, "After the late night"). `kvis run` starts dbt's standby with the build's vars and
+environment (dbt_build.py), and the standby parses the project with them before the build's command comes. The
+build then runs on that manifest, as dbt's programmatic API allows (dbtRunner's `manifest`), if what makes a parse
+is the same for the command as for the early parse: its project, profile, target, vars, connection details and
+kvis' environment variables. Otherwise, and whenever the early parse failed, the command parses as it would have.
 """
 
 import json
