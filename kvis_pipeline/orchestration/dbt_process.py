@@ -39,9 +39,11 @@ def dbt_runner(parsed: EarlyParse | None = None) -> Callable[[list[str]], int | 
 
     def run(args: list[str]) -> int | None:
         manifest = parsed.manifest_for(args) if parsed is not None else None
-        with parse_kept_across_warehouses(args):
+        if manifest is not None:  # dbt parses nothing: the kept parse is neither read nor renewed (the early parse was)
             # dbt's own programmatic way to reuse a manifest (dbtRunner's), with the command line's exit codes
-            return cli.main(args=args, prog_name="dbt", obj={"manifest": manifest} if manifest is not None else None)
+            return cli.main(args=args, prog_name="dbt", obj={"manifest": manifest})
+        with parse_kept_across_warehouses(args):
+            return cli.main(args=args, prog_name="dbt")
 
     return run
 
