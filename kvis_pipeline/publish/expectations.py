@@ -15,12 +15,16 @@ from pathlib import Path
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no telemetry from an unattended pipeline
 
 import duckdb  # noqa: E402
-import great_expectations as gx  # noqa: E402
-import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
+from kvis_pipeline.core.lazy_modules import imported_lazily  # noqa: E402
 from kvis_pipeline.core.memory import duckdb_config  # noqa: E402
+
+# what GX imports for expectations and charts kvis does not use (lazy_modules.py)
+with imported_lazily(["scipy.stats", "altair"]):
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
 
 @dataclass(frozen=True)
