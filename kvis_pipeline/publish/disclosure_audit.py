@@ -51,23 +51,24 @@ def hidden_columns(con: duckdb.DuckDBPyConnection, family: str, waves: list[str]
     return con.execute(query, {"waves": waves}).df()
 
 
-def exposed_columns(columns: pd.DataFrame) -> np.ndarray:
-    """columns: the distinct columns of one tree's hidden cells (kind, specialty_code, hidden_cells).
+def exposed_columns(kinds: np.ndarray, specialty_codes: np.ndarray, hidden_cells: np.ndarray) -> np.ndarray:
+    """The distinct columns of one tree's hidden cells, as arrays: kind, specialty_code and hidden_cells.
     Returns which of them the published cells determine."""
-    kinds = columns["kind"].to_numpy()
-    specialty_of = pd.Index(pd.unique(columns["specialty_code"][np.isin(kinds, [SPECIALTY, CLUSTER])]))
-    rows = 1 + specialty_of.get_indexer(columns["specialty_code"])  # the nation's equation, then each specialty's
-    matrix = np.zeros((1 + len(specialty_of), len(columns)))
-    at = np.arange(len(columns))
     national, specialty, cluster = (kinds == NATIONAL), (kinds == SPECIALTY), (kinds == CLUSTER)
+    in_tree = specialty | cluster
+    specialties, specialty_row = np.unique(specialty_codes[in_tree], return_inverse=True)
+    rows = np.zeros(len(kinds), dtype=int)
+    rows[in_tree] = 1 + specialty_row  # the nation's equation, then each specialty's
+    matrix = np.zeros((1 + len(specialties), len(kinds)))
+    at = np.arange(len(kinds))
     matrix[0, at[national]] = -1.0
     matrix[0, at[specialty]] = 1.0
     matrix[rows[specialty], at[specialty]] = -1.0
     matrix[rows[cluster], at[cluster]] = 1.0
     matrix = matrix[matrix.any(axis=1)]
     if not len(matrix):
-        return np.zeros(len(columns), dtype=bool)
-    weights = np.sqrt(columns["hidden_cells"].to_numpy(dtype=float))
+        return np.zeros(len(kinds), dtype=bool)
+    weights = np.sqrt(hidden_cells.astype(float))
     left, singular, _ = np.linalg.svd(matrix * weights, full_matrices=False)
     kept = singular > TOLERANCE * max(singular.max(), 1.0)
     # the projection's diagonal entry for a column a: |S^-1 U^T a|^2 over the kept singular values
@@ -79,6 +80,10 @@ def exposed_cells(con: duckdb.DuckDBPyConnection, family: str, waves: list[str])
     """The hidden columns (as hidden_columns) whose cells the published ones determine; none, in a sound
     publication."""
     columns = hidden_columns(con, family, waves)
-    trees = columns.groupby(tree_keys(family), sort=False, dropna=False)
-    exposed = [group[exposed_columns(group)] for _, group in trees]
-    return pd.concat(exposed, ignore_index=True) if exposed else columns.iloc[:0]
+    kinds, codes = columns["kind"].to_numpy(), columns["specialty_code"].to_numpy()
+    cells = columns["hidden_cells"].to_numpy()
+    exposed = np.zeros(len(columns), dtype=bool)
+    # each tree's rows as arrays: a DataFrame per tree cost more than the audit itself
+    for rows in columns.groupby(tree_keys(family), sort=False, dropna=False).indices.values():
+        exposed[rows] = exposed_columns(kinds[rows], codes[rows], cells[rows])
+    return columns[exposed].reset_index(drop=True)
