@@ -18,6 +18,7 @@ from kvis_pipeline.orchestration.broken_rules import BROKEN
 from kvis_pipeline.orchestration.dbt_build import expected_build
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
 from kvis_pipeline.orchestration.dbt_standby import dbt_standby, standby_waiting
+from kvis_pipeline.orchestration.event_log import BATCH_SIZE_VARIABLE, EVENT_BATCH_SIZE
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.orchestration.run_lock import WarehouseBusy
 
@@ -32,7 +33,9 @@ EARLIER_INSTANCE_CONFIGS = ("telemetry:\n  enabled: false\n",)
 
 
 def dagster_instance() -> dg.DagsterInstance:
-    """The instance in DAGSTER_HOME; without one, data/dagster_home, so that `kvis` keeps its run history."""
+    """The instance in DAGSTER_HOME; without one, data/dagster_home, so that `kvis` keeps its run history. Events
+    Dagster batches are stored a batch at a time (event_log.py)."""
+    os.environ.setdefault(BATCH_SIZE_VARIABLE, str(EVENT_BATCH_SIZE))
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute())))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"

@@ -5,6 +5,7 @@ import inspect
 import os
 
 import dagster as dg
+import pytest
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from kvis_pipeline.orchestration.event_log import KEPT_ENGINES, PooledSqliteEventLogStorage, default_base_dir
@@ -75,3 +76,42 @@ def test_a_home_kvis_configured_before_is_brought_up_to_date_and_a_users_own_is_
         assert type(instance.event_log_storage) is SqliteEventLogStorage
     with open(config) as f:
         assert f.read() == own
+
+
+def test_the_events_a_run_plans_are_stored_as_one_batch_kept_whole_or_not_at_all(monkeypatch):
+    job = dg.Definitions(assets=[answers], asset_checks=[answers_are_counted]).resolve_implicit_global_asset_job_def()
+    batches = []
+    store_batch = PooledSqliteEventLogStorage.store_event_batch
+
+    def recorded(storage, events):
+        batches.append([e.dagster_event_type for e in events])
+        store_batch(storage, events)
+
+    monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event_batch", recorded)
+    with dagster_instance() as instance:
+        run_id = job.execute_in_process(instance=instance).run_id
+        assert batches == [
+            [dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED]
+        ]
+        storage = instance.event_log_storage
+        stored = storage.get_logs_for_run(run_id)
+        planned = [e for e in stored if e.dagster_event_type in batches[0]]
+        assert [e.dagster_event_type for e in planned] == batches[0]
+
+        store_one = PooledSqliteEventLogStorage.store_event
+        calls = []
+
+        def second_fails(storage, event):
+            calls.append(event)
+            if len(calls) == 2:
+                raise RuntimeError("the disk is full")
+            store_one(storage, event)
+
+        monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event", second_fails)
+        with pytest.raises(RuntimeError, match="the disk is full"):
+            store_batch(storage, planned)
+        monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event", store_one)
+        assert len(calls) == 2
+        assert len(storage.get_logs_for_run(run_id)) == len(stored)  # the first event of the failed batch is gone too
+        store_batch(storage, planned)
+        assert len(storage.get_logs_for_run(run_id)) == len(stored) + 2
