@@ -49,7 +49,9 @@ def early_parse() -> EarlyParse | None:
         from dbt.cli.main import dbtRunner
         from dbt.contracts.graph.manifest import Manifest
 
-        args = ["parse", "--quiet", "--log-level-file", "none", "--vars", expected, "--target-path", target]
+        # its manifest is handed over in memory: no manifest.json is written
+        args = ["parse", "--quiet", "--log-level-file", "none", "--no-write-json", "--vars", expected]
+        args += ["--target-path", target]
         inputs = parse_inputs(args)
         with parse_kept_across_warehouses(args):
             parsed = dbtRunner().invoke(args)

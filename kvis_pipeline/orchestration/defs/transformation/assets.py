@@ -33,15 +33,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     settings = kvis.settings()
     with connect(settings.warehouse) as con:
         select_build_waves(con, [context.partition_key])
-    # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own process
-    import_in_background("kvis_pipeline.publish.expectations")
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
         target = build_target()
         try:  # each build has a target folder of its own; only the parse dbt keeps outlives it
             with dbt_environment(settings):
                 # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
                 # (tests/integration/test_dbt_build.py builds as the README shows), not on every run. dbt's own log
-                # file would go with the build's folder; Dagster keeps dbt's output in the run's event log.
+                # file and its JSON artifacts would go with the build's folder; Dagster keeps dbt's output in the
+                # run's event log, and a failure's broken rules are read from the SQL dbt compiled there.
                 invocation = dbt.cli(
                     [
                         "build",
@@ -49,16 +48,20 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
                         "unit_test",
                         "--log-level-file",
                         "none",
+                        "--no-write-json",
                         "--vars",
                         json.dumps(build_vars(settings)),
                     ],
                     context=context,
                     target_path=target,
                 )
+            # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own
+            # process, started once dbt's is (the import's thread would slow the start)
+            import_in_background("kvis_pipeline.publish.expectations")
             try:
                 yield from invocation.stream()
             except DagsterDbtCliRuntimeError as failed:
-                explained = with_broken_rules(failed, target, settings.warehouse)
+                explained = with_broken_rules(failed, target, dbt_project.manifest_path, settings.warehouse)
                 if explained is failed:
                     raise
                 raise explained from failed
