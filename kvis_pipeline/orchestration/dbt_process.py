@@ -37,7 +37,13 @@ def dbt_command_line() -> int | None:
 def dbt_runner(parsed: EarlyParse | None = None) -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
+    from kvis_pipeline.orchestration.macro_warmup import start_compiling
+
+    compiling = start_compiling(parsed.manifest) if parsed is not None else None  # until the command comes
+
     def run(args: list[str]) -> int | None:
+        if compiling is not None:
+            compiling.set()
         manifest = parsed.manifest_for(args) if parsed is not None else None
         if manifest is not None:  # dbt parses nothing: the kept parse is neither read nor renewed (the early parse was)
             # dbt's own programmatic way to reuse a manifest (dbtRunner's), with the command line's exit codes

@@ -17,15 +17,22 @@ from kvis_pipeline.orchestration.early_parse import EXPECTED_VARIABLE, parse_inp
 # In a process of its own, as the standby: parse early with the expected build's environment, then run the build's
 # command line, in the environment the command brings, on that parse. Prints whether the parse was used.
 STANDBY = """
-import json, os, sys
+import json, os, sys, threading
+from dbt_common.clients.jinja import template_cache
 from kvis_pipeline.orchestration.dbt_process import dbt_runner
 from kvis_pipeline.orchestration.early_parse import early_parse
+from kvis_pipeline.orchestration.macro_warmup import compile_until, macros_a_build_calls
 parsed = early_parse()
 args, command_environment = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 os.chdir(command_environment["DBT_PROJECT_DIR"])
 os.environ.clear()
 os.environ.update(command_environment)
-print(json.dumps({"parsed": parsed is not None, "used": parsed.manifest_for(args) is not None}), flush=True)
+planned = [macro.name for macro in macros_a_build_calls(parsed.manifest)] if parsed is not None else []
+if parsed is not None:  # as if the command came only once every macro the build calls was compiled
+    compile_until(parsed.manifest, threading.Event())
+done = {"parsed": parsed is not None, "used": parsed.manifest_for(args) is not None}
+print(json.dumps({**done, "planned": planned, "warmed": len(template_cache.file_cache)}))
+sys.stdout.flush()
 dbt_runner(parsed)(args)
 """
 
@@ -64,7 +71,10 @@ def test_the_build_runs_on_the_early_parse_and_builds_the_marts_a_build_that_par
     on_early_parse = Settings.from_env({**os.environ, "KVIS_WAREHOUSE": str(early)})
 
     done, events = build_in_standby(on_early_parse, on_early_parse, tmp_path / "target")
-    assert done == {"parsed": True, "used": True}
+    assert done["parsed"] and done["used"]
+    # the build ran on the macros compiled before it (macro_warmup.py): its materializations, its tests', and theirs
+    assert {"materialization_incremental_duckdb", "test_row_rules", "levels_from_clusters"} <= set(done["planned"])
+    assert done["warmed"] > 100
     assert "CommandCompleted" in events and events.count("LogModelResult") == 36
     assert "PartialParsingEnabled" not in events and "UnableToPartialParse" not in events  # no parse of its own
     dbt_build_as_a_run(settings.warehouse, build_vars(settings))  # parses, as dbt does without a standby
@@ -81,7 +91,7 @@ def test_a_command_that_parses_otherwise_parses_itself(published_reference, sett
     published_reference("2025")
     other = Settings.from_env({**os.environ, "KVIS_MIN_CELL": "3"})
     done, events = build_in_standby(settings, other, tmp_path / "target")
-    assert done == {"parsed": True, "used": False}
+    assert (done["parsed"], done["used"]) == (True, False)
     assert "PartialParsingEnabled" in events or "UnableToPartialParse" in events
 
 
