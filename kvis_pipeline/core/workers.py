@@ -3,8 +3,9 @@
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing.connection import wait
 
 
@@ -18,6 +19,18 @@ def spawned_workers(workers: int, initializer: Callable | None = None, initargs:
         initializer=_start_worker,
         initargs=(initializer, initargs),
     )
+
+
+@contextmanager
+def left_to_exit(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """`with pool`, except that after a block that succeeds (its work all done) the workers are left to exit on
+    their own while this process goes on, instead of being waited for; after one that fails they are waited for."""
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown(wait=False)
 
 
 def _start_worker(initializer: Callable | None, initargs: tuple) -> None:

@@ -7,8 +7,9 @@ import sys
 import textwrap
 
 import psutil
+import pytest
 
-from kvis_pipeline.core.workers import spawned_workers
+from kvis_pipeline.core.workers import left_to_exit, spawned_workers
 
 
 def _mark(value: str) -> None:
@@ -46,3 +47,16 @@ def test_a_parent_killed_outright_leaves_no_worker_behind(tmp_path):
     parent.wait()
     _, alive = psutil.wait_procs(children, timeout=20)
     assert not alive, [" ".join(p.cmdline())[-80:] for p in alive]
+
+
+def test_workers_left_to_exit_end_on_their_own_after_success_and_are_waited_for_after_a_failure():
+    with left_to_exit(spawned_workers(1)) as pool:
+        worker = psutil.Process(pool.submit(os.getpid).result())
+    with pytest.raises(RuntimeError):  # shut down: it takes no more work
+        pool.submit(os.getpid)
+    worker.wait(timeout=20)  # the worker exits of itself
+
+    with pytest.raises(ValueError), left_to_exit(spawned_workers(1)) as pool:
+        worker = psutil.Process(pool.submit(os.getpid).result())
+        raise ValueError("the block failed")
+    assert not worker.is_running()  # already waited for

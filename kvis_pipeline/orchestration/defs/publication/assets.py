@@ -3,7 +3,7 @@
 import dagster as dg
 
 from kvis_pipeline.core.stage_timings import timed
-from kvis_pipeline.core.workers import spawned_workers
+from kvis_pipeline.core.workers import left_to_exit, spawned_workers
 from kvis_pipeline.orchestration.defs.publication.checks import great_expectations_check
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.defs.transformation.assets import dbt_models
@@ -43,7 +43,7 @@ def staged_marts(context: dg.AssetExecutionContext, kvis: KvisSettings):
         staged = begin_publication(settings.publish_dir, version=context.run.run_id)
     # The workbook, the slowest part, is written in a process of its own while this one stages the database and
     # Parquet and runs the checks. It reads the warehouse's marts, which the staged database copies whole.
-    with spawned_workers(1) as pool:
+    with left_to_exit(spawned_workers(1)) as pool:
         workbook = pool.submit(write_workbook, settings.warehouse, staged_workbook(staged))
         with timed("publish"):
             staged = write_marts(staged, settings.warehouse)
