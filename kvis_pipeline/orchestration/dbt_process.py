@@ -4,7 +4,6 @@ exits. `python -m kvis_pipeline.orchestration.dbt_process build ...` is `dbt bui
 forenoon", compares the two), with the parse kept across warehouses handed over first (kept_parse.py). When the run
 has a standby dbt process (dbt_standby.py), the command hands its work to it, and that process runs it instead."""
 
-import importlib
 import sys
 from collections.abc import Callable
 
@@ -15,7 +14,7 @@ from kvis_pipeline.orchestration.kept_parse import parse_kept_across_warehouses
 
 # What a build imports beyond dbt's command line: the DuckDB adapter, the build task, the agate helper that reads
 # results, and the suppression rule the Python model int_suppression_pattern runs (with pandas). A standby imports
-# them all before it takes a command.
+# them after its early parse, while it waits for the command (macro_warmup.py).
 BUILD_MODULES = (
     "dbt.adapters.duckdb.impl",
     "dbt.task.build",
@@ -34,16 +33,13 @@ def dbt_command_line() -> int | None:
     return dbt_runner()(sys.argv[1:])
 
 
-def dbt_runner(parsed: EarlyParse | None = None) -> Callable[[list[str]], int | None]:
+def dbt_runner(
+    parsed: EarlyParse | None = None, on_command: Callable[[], object] = lambda: None
+) -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
-    from kvis_pipeline.orchestration.macro_warmup import start_compiling
-
-    compiling = start_compiling(parsed.manifest) if parsed is not None else None  # until the command comes
-
     def run(args: list[str]) -> int | None:
-        if compiling is not None:
-            compiling.set()
+        on_command()
         manifest = parsed.manifest_for(args) if parsed is not None else None
         if manifest is not None:  # dbt parses nothing: the kept parse is neither read nor renewed (the early parse was)
             # dbt's own programmatic way to reuse a manifest (dbtRunner's), with the command line's exit codes
@@ -59,9 +55,11 @@ def standby(listening: str, parent_alive: str) -> int:
 
 
 def prepared_dbt_runner() -> Callable[[list[str]], int | None]:
-    for module in BUILD_MODULES:
-        importlib.import_module(module)
-    return dbt_runner(early_parse())
+    from kvis_pipeline.orchestration.macro_warmup import start_warming_up
+
+    parsed = early_parse()  # first, as a build on it can start only once it is done
+    warming_up = start_warming_up(BUILD_MODULES, parsed.manifest if parsed is not None else None)
+    return dbt_runner(parsed, on_command=warming_up.set)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
-"""The standby compiles the Jinja of the macros a build calls while it waits for the build's command (dbt_standby.py).
+"""What dbt's standby does after its early parse while it waits for the build's command (dbt_standby.py): it imports
+what a build imports beyond a parse, then compiles the Jinja of the macros a build calls.
 
 dbt compiles each macro's template the first time a process calls it and keeps it for the process's life: on the
-reference wave about a tenth of the build's time (docs/performance.md, "The last evening"). After its early parse
-(early_parse.py) the standby compiles, until the command comes, the macros of the materializations the project's
-nodes use, the macros the nodes call, and what those call, as dbt's parse recorded it. Whatever is left when the
-command comes is compiled when first called, as before; what is compiled is dbt's own cache entry, keyed by the
-macro's text, so a build that parses anew reuses only what it would have compiled the same.
+reference wave about a tenth of the build's time (docs/performance.md, "The last evening"). Until the command
+comes, the standby compiles the macros of the materializations the project's nodes use, the macros the nodes call,
+and what those call, as dbt's parse (early_parse.py) recorded it. Whatever is left when the command comes is
+compiled when first called, as before; what is compiled is dbt's own cache entry, keyed by the macro's text, so a
+build that parses anew reuses only what it would have compiled the same.
 """
 
+import importlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dbt_common.clients.jinja import template_cache
@@ -46,8 +48,16 @@ def compile_until(manifest: Any, stop: threading.Event) -> None:
         template_cache.get_node_template(macro)
 
 
-def start_compiling(manifest: Any) -> threading.Event:
-    """Compile the macros a build on `manifest` calls, on a daemon thread that stops once the event is set."""
+def _warm_up(modules: Iterable[str], manifest: Any | None, stop: threading.Event) -> None:
+    for module in modules:  # the build needs them whenever its command comes: never left out
+        importlib.import_module(module)
+    if manifest is not None:
+        compile_until(manifest, stop)
+
+
+def start_warming_up(modules: Iterable[str], manifest: Any | None) -> threading.Event:
+    """Import `modules`, then compile the macros a build on `manifest` (if any) calls, on a daemon thread whose
+    compiling stops once the returned event is set."""
     stop = threading.Event()
-    threading.Thread(target=compile_until, args=(manifest, stop), name="compile macros", daemon=True).start()
+    threading.Thread(target=_warm_up, args=(modules, manifest, stop), name="warm up", daemon=True).start()
     return stop
