@@ -1,8 +1,8 @@
 """Modules a library imports as it loads but kvis never uses, left unexecuted until something reads from them.
 
 Great Expectations imports SciPy's statistics and Altair when it loads, for expectations and charts kvis does not
-use; they are about a third of its import (docs/performance.md, "The last evening"). Imported lazily, each is a
-module object that runs its code the first time one of its attributes is read, so nothing that uses it changes.
+use (what they cost: docs/performance.md, "The last evening"). Imported lazily, each is a module object that runs
+its code the first time one of its attributes is read, so nothing that uses it changes.
 
 The standard library's LazyLoader does the deferring; this only chooses which modules get it, and only while the
 block runs. LazyLoader is not safe for two threads reading a module's first attribute at once before Python 3.12:

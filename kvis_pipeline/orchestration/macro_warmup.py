@@ -1,12 +1,12 @@
 """What dbt's standby does after its early parse while it waits for the build's command (dbt_standby.py): it imports
 what a build imports beyond a parse, then compiles the Jinja of the macros a build calls.
 
-dbt compiles each macro's template the first time a process calls it and keeps it for the process's life: on the
-reference wave about a tenth of the build's time (docs/performance.md, "The last evening"). Until the command
-comes, the standby compiles the macros of the materializations the project's nodes use, the macros the nodes call,
-and what those call, as dbt's parse (early_parse.py) recorded it. Whatever is left when the command comes is
-compiled when first called, as before; what is compiled is dbt's own cache entry, keyed by the macro's text, so a
-build that parses anew reuses only what it would have compiled the same.
+dbt compiles each macro's template the first time a process calls it and keeps it for the process's life (what
+that costs a build: docs/performance.md, "The last evening"). Until the command comes, the standby compiles the
+macros of the materializations the project's nodes use, the macros the nodes call, and what those call, as dbt's
+parse (early_parse.py) recorded it. Whatever is left when the command comes is compiled when first called, as
+before; what is compiled is dbt's own cache entry, keyed by the macro's text, so a build that parses anew reuses
+only what it would have compiled the same.
 """
 
 import importlib
