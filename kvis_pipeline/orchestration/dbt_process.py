@@ -23,7 +23,8 @@ BUILD_MODULES = (
 )
 
 # The dbt installed with kvis, whether or not its environment is activated (on PATH): this module, run by kvis' Python.
-DBT_COMMAND = [sys.executable, "-m", "kvis_pipeline.orchestration.dbt_process"]
+# -P: the working folder is not put on the module path, where dbt looks for plugins (modules named dbt_*) to import.
+DBT_COMMAND = [sys.executable, "-P", "-m", "kvis_pipeline.orchestration.dbt_process"]
 
 
 def dbt_command_line() -> int | None:
