@@ -1,10 +1,8 @@
 """The dbt project as Dagster sees it: where it lives, a manifest that is never stale, and asset keys by schema."""
 
 import importlib.metadata
-import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,7 @@ from filelock import FileLock
 from packaging import version
 
 from kvis_pipeline.core.contract import DBT_PROJECT_DIR
-from kvis_pipeline.core.settings import Settings
-from kvis_pipeline.orchestration.dbt_build import KEPT_PARSES, build_environment
+from kvis_pipeline.orchestration.dbt_build import KEPT_PARSES
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
 
 _SOURCES = ("models", "macros", "tests", "dbt_project.yml", "profiles.yml")
@@ -90,19 +87,3 @@ class KvisDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["config"].get("schema") or super().get_group_name(dbt_resource_props)
-
-
-@contextmanager
-def dbt_environment(settings: Settings) -> Iterator[None]:
-    """The build's environment (dbt_build.py) set while dagster-dbt starts dbt, which inherits it."""
-    values = build_environment(settings)
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from types import MappingProxyType
 
+from kvis_pipeline.core.environment import variables_set
 from kvis_pipeline.core.workers import exit_when_parent_gone
 
 STANDBY_VARIABLE = "KVIS_DBT_STANDBY"  # the standby's address, in the environment the dbt command inherits
@@ -67,15 +68,10 @@ def dbt_standby(
         )
         listener.close()  # the standby's now: should it end early, a command finds the address refusing and runs dbt
         os.close(parent_alive)
-        previous = os.environ.get(STANDBY_VARIABLE)
-        os.environ[STANDBY_VARIABLE] = address
         try:
-            yield standby
+            with variables_set({STANDBY_VARIABLE: address}):
+                yield standby
         finally:
-            if previous is None:
-                os.environ.pop(STANDBY_VARIABLE, None)
-            else:
-                os.environ[STANDBY_VARIABLE] = previous
             os.close(parent_gone)
             try:
                 standby.wait(timeout=5)  # a used standby has exited with its dbt command; an unused one now exits

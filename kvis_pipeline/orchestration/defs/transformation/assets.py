@@ -7,16 +7,16 @@ import dagster as dg
 from dagster_dbt import DagsterDbtCliRuntimeError, DbtCliResource, dbt_assets
 
 from kvis_pipeline.core.background_import import import_in_background
+from kvis_pipeline.core.environment import variables_set
 from kvis_pipeline.core.stage_timings import timed
 from kvis_pipeline.orchestration.broken_rules import with_broken_rules
 from kvis_pipeline.orchestration.dbt import (
     KvisDbtTranslator,
     build_target,
-    dbt_environment,
     dbt_project,
     ensure_manifest,
 )
-from kvis_pipeline.orchestration.dbt_build import build_vars
+from kvis_pipeline.orchestration.dbt_build import build_environment, build_vars
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.warehouse.store import connect, select_build_waves
@@ -36,7 +36,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
     with timed("dbt"):  # includes Dagster's handling of the streamed events, a small part
         target = build_target()
         try:  # each build has a target folder of its own; only the parse dbt keeps outlives it
-            with dbt_environment(settings):
+            with variables_set(build_environment(settings)):  # for dbt, which dagster-dbt starts, to inherit
                 # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
                 # (tests/integration/test_dbt_build.py builds as the README shows), not on every run. dbt's own log
                 # file and its JSON artifacts would go with the build's folder; Dagster keeps dbt's output in the
