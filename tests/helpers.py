@@ -64,10 +64,12 @@ def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = Non
 
 def dbt_build_as_a_run(warehouse: Path, dbt_vars: dict) -> None:
     """`dbt build` on `warehouse` as a run starts it: kvis' dbt command, a target of its own seeded with the kept
-    parse, and no unit tests (dbt_build_by_hand runs them). The build and its tests must pass."""
+    parse, no unit tests (dbt_build_by_hand runs them), no log file and no JSON artifacts. The build and its tests
+    must pass."""
     target = build_target()
     try:
-        build = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
+        build = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "none", "--no-write-json"]
+        build += ["--vars", json.dumps(dbt_vars)]
         result = run_dbt([*DBT_COMMAND, *build], warehouse, target, kept=KEPT_PARSES)
         assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
     finally:

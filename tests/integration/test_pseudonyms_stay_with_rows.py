@@ -44,7 +44,7 @@ def expected_key(dataset: pd.DataFrame, source_row: int) -> str | None:
     return hmac_pseudonym(respondent_id, TEST_KEY) if respondent_id.isdigit() else None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(dataset=damaged_datasets())
 def test_every_written_row_carries_the_hmac_of_its_own_id(dataset):
     load = prepare_survey_load(replace(BUNDLE, dataset=dataset), ROSTER, TEST_KEY, "2025/survey/dataset.csv")
