@@ -12,7 +12,7 @@ from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.export_bundle import parse_delimited
 from kvis_pipeline.ingest.text_decoding import decode_text
 from kvis_pipeline.orchestration.dbt import DBT_COMMAND, build_target
-from kvis_pipeline.orchestration.dbt_build import KEPT_PARSES
+from kvis_pipeline.orchestration.dbt_build import KEPT_PARSES, build_arguments
 from kvis_pipeline.orchestration.kept_parse import KEPT_PARSES_VARIABLE
 
 
@@ -63,14 +63,12 @@ def dbt_build_by_hand(warehouse: Path, target: Path, dbt_vars: dict | None = Non
 
 
 def dbt_build_as_a_run(warehouse: Path, dbt_vars: dict) -> None:
-    """`dbt build` on `warehouse` as a run starts it: kvis' dbt command, a target of its own seeded with the kept
-    parse, no unit tests (dbt_build_by_hand runs them), no log file and no JSON artifacts. The build and its tests
-    must pass."""
+    """`dbt build` on `warehouse` as a run starts it: kvis' dbt command and a run's arguments (no unit tests:
+    dbt_build_by_hand runs them), a target of its own seeded with the kept parse. The build and its tests must
+    pass."""
     target = build_target()
     try:
-        build = ["build", "--exclude-resource-type", "unit_test", "--log-level-file", "none", "--no-write-json"]
-        build += ["--vars", json.dumps(dbt_vars)]
-        result = run_dbt([*DBT_COMMAND, *build], warehouse, target, kept=KEPT_PARSES)
+        result = run_dbt([*DBT_COMMAND, *build_arguments(dbt_vars)], warehouse, target, kept=KEPT_PARSES)
         assert result.returncode == 0 and "ERROR=0" in result.stdout, result.stdout[-3000:]
     finally:
         shutil.rmtree(target, ignore_errors=True)

@@ -16,6 +16,16 @@ def build_vars(settings: Settings) -> dict:
     return {"waves_from_warehouse": True, "min_cell": settings.min_cell, "small_group": settings.small_group}
 
 
+def build_arguments(dbt_vars: dict) -> list[str]:
+    """A run's `dbt build` command line, after `dbt`, with these vars. Unit tests check the models' logic on fixed
+    rows, not the wave's data: they run in the test suite (tests/integration/test_dbt_build.py builds as the README
+    shows), not on every run. dbt's own log file and its JSON artifacts would go with the build's folder; Dagster
+    keeps dbt's output in the run's event log, and a failure's broken rules are read from the SQL dbt compiled
+    there."""
+    flags = ["--exclude-resource-type", "unit_test", "--log-level-file", "none", "--no-write-json"]
+    return ["build", *flags, "--vars", json.dumps(dbt_vars)]
+
+
 def build_environment(settings: Settings) -> dict[str, str]:
     """dbt (a subprocess) reads the warehouse path from KVIS_WAREHOUSE (the run's absolute path) and hands over and
     keeps parses in KVIS_KEPT_PARSES."""

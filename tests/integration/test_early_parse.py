@@ -11,7 +11,7 @@ import pytest
 from helpers import database_tables, dbt_build_as_a_run
 
 from kvis_pipeline.core.settings import Settings
-from kvis_pipeline.orchestration.dbt_build import build_vars, expected_build
+from kvis_pipeline.orchestration.dbt_build import build_arguments, build_vars, expected_build
 from kvis_pipeline.orchestration.early_parse import EXPECTED_VARIABLE, parse_inputs
 
 # In a process of its own, as the standby: parse early with the expected build's environment, then run the build's
@@ -40,7 +40,7 @@ dbt_runner(parsed)(args)
 def build_in_standby(settings: Settings, command_settings: Settings, target) -> tuple[dict, list[str]]:
     """What the standby did with the expected build of `settings` and the build command of `command_settings`, and
     the names of the events dbt logged."""
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(build_vars(command_settings))]
+    args = build_arguments(build_vars(command_settings))
     args += ["--log-level", "debug", "--log-path", str(target)]  # dbt logs its parse at debug level
     standby = {**os.environ, **expected_build(settings)}
     command = {

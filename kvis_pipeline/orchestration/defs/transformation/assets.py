@@ -1,6 +1,5 @@
 """The dbt build of the waves being run: staging, intermediate and marts, with their tests as checks."""
 
-import json
 import shutil
 
 import dagster as dg
@@ -16,7 +15,7 @@ from kvis_pipeline.orchestration.dbt import (
     dbt_project,
     ensure_manifest,
 )
-from kvis_pipeline.orchestration.dbt_build import build_environment, build_vars
+from kvis_pipeline.orchestration.dbt_build import build_arguments, build_environment, build_vars
 from kvis_pipeline.orchestration.defs.resources import KvisSettings
 from kvis_pipeline.orchestration.partitions import wave_partitions
 from kvis_pipeline.warehouse.store import connect, select_build_waves
@@ -37,24 +36,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, kvis: Kvi
         target = build_target()
         try:  # each build has a target folder of its own; only the parse dbt keeps outlives it
             with variables_set(build_environment(settings)):  # for dbt, which dagster-dbt starts, to inherit
-                # unit tests check the models' logic on fixed rows, not the wave's data: they run in the test suite
-                # (tests/integration/test_dbt_build.py builds as the README shows), not on every run. dbt's own log
-                # file and its JSON artifacts would go with the build's folder; Dagster keeps dbt's output in the
-                # run's event log, and a failure's broken rules are read from the SQL dbt compiled there.
-                invocation = dbt.cli(
-                    [
-                        "build",
-                        "--exclude-resource-type",
-                        "unit_test",
-                        "--log-level-file",
-                        "none",
-                        "--no-write-json",
-                        "--vars",
-                        json.dumps(build_vars(settings)),
-                    ],
-                    context=context,
-                    target_path=target,
-                )
+                invocation = dbt.cli(build_arguments(build_vars(settings)), context=context, target_path=target)
             # the GX check that follows imports Great Expectations, which is slow: done while dbt works in its own
             # process, started once dbt's is (the import's thread would slow the start)
             import_in_background("kvis_pipeline.publish.expectations")
