@@ -72,15 +72,22 @@ def test_row_rules_name_each_broken_rule_and_count_its_rows(built_reference, tmp
             "UPDATE marts.cluster_results SET share_positive = 1.5 "
             f"WHERE {first_row.format('s_6', 'share_positive IS NOT NULL')}"
         )
+        con.execute(f"UPDATE marts.cluster_results SET n_valid = 3 WHERE {first_row.format('s_6', 'suppressed')}")
+        con.execute("UPDATE marts.load_summary SET rows_duplicate = rows_duplicate + 1")
         con.execute("UPDATE raw.survey_respondents SET statoverall = 9 WHERE source_row IN (2, 3, 4)")
         con.execute(
             "INSERT INTO reference.item_equivalence VALUES "
             "('2025', 's_3', '2024', 's_3'), ('2025', 's_3', '2024', 's_3'), ('2025', NULL, '2024', 's_4')"
         )
-    tests = ["row_rules_cluster_results", "row_rules_stg_survey_respondents_", "row_rules_item_equivalence"]
+    tests = [
+        "row_rules_cluster_results",
+        "row_rules_load_summary",
+        "row_rules_stg_survey_respondents_",
+        "row_rules_item_equivalence",
+    ]
     target = tmp_path / "target"
     result = run_dbt([str(DBT), "test", "--select", *tests], warehouse, target)
-    assert result.returncode == 1 and "ERROR=3" in result.stdout, result.stdout[-3000:]
+    assert result.returncode == 1 and "ERROR=4" in result.stdout, result.stdout[-3000:]
 
     broken = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -92,7 +99,10 @@ def test_row_rules_name_each_broken_rule_and_count_its_rows(built_reference, tmp
             "one row per wave, cluster_id, variable": 2,
             "cluster_id found in stg_cluster_roster": 1,
             "share_positive within [0, 1]": 1,
+            "suppressed or coalesce(share_positive between ci_low and ci_high, false)": 1,
+            "not suppressed or coalesce(n_valid, n_dont_know, n_positive, share_positive, ci_low, ci_high) is null": 1,
         },
+        "row_rules_load_summary": {"rows_received = rows_accepted + rows_quarantined + rows_duplicate": 2},
         "row_rules_stg_survey_respondents_": {"status_code one of 1, 2, 3, 4, 5": 3},
         "row_rules_item_equivalence": {"one row per wave, variable": 1, "variable not null": 1},
     }

@@ -55,7 +55,7 @@ def test_lineage_runs_unbroken_from_the_landing_files_to_the_publication():
 def test_dbt_tests_are_asset_checks_on_the_marts():
     graph = defs().get_repository_def().asset_graph
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
-    assert ("marts/cluster_results", "interval_contains_share_cluster_results_") in checks
+    assert ("marts/cluster_results", "row_rules_cluster_results") in checks
     assert ("marts/cluster_results", "every_item_at_every_level") in checks
-    assert ("marts/load_summary", "rows_accounted_for_load_summary_") in checks
+    assert ("marts/load_summary", "row_rules_load_summary") in checks
     assert ("published/staged_marts", "great_expectations") in checks
