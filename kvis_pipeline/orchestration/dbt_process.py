@@ -39,6 +39,10 @@ def dbt_runner(
 ) -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
+    from kvis_pipeline.orchestration.dbt_log_levels import drop_events_below_level
+
+    drop_events_below_level()
+
     def run(args: list[str]) -> int | None:
         on_command()
         manifest = parsed.manifest_for(args) if parsed is not None else None
@@ -56,8 +60,10 @@ def standby(listening: str, parent_alive: str) -> int:
 
 
 def prepared_dbt_runner() -> Callable[[list[str]], int | None]:
+    from kvis_pipeline.orchestration.dbt_log_levels import drop_events_below_level
     from kvis_pipeline.orchestration.macro_warmup import start_warming_up
 
+    drop_events_below_level()
     parsed = early_parse()  # first, as a build on it can start only once it is done
     warming_up = start_warming_up(BUILD_MODULES, parsed.manifest if parsed is not None else None)
     return dbt_runner(parsed, on_command=warming_up.set)
