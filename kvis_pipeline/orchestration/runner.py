@@ -14,6 +14,7 @@ from kvis_pipeline.core.memory import MEMORY_LIMIT_VARIABLE, duckdb_memory_limit
 from kvis_pipeline.core.process_gc import existing_objects_spared
 from kvis_pipeline.core.settings import Settings
 from kvis_pipeline.ingest.key_guard import KeyMismatch
+from kvis_pipeline.orchestration.alembic_map import keep_migration_maps
 from kvis_pipeline.orchestration.broken_rules import BROKEN
 from kvis_pipeline.orchestration.dbt_build import expected_build
 from kvis_pipeline.orchestration.dbt_process import DBT_COMMAND
@@ -34,8 +35,10 @@ EARLIER_INSTANCE_CONFIGS = ("telemetry:\n  enabled: false\n",)
 
 def dagster_instance() -> dg.DagsterInstance:
     """The instance in DAGSTER_HOME; without one, data/dagster_home, so that `kvis` keeps its run history. Events
-    Dagster batches are stored a batch at a time (event_log.py)."""
+    Dagster batches are stored a batch at a time (event_log.py); alembic maps Dagster's migrations once per storage
+    (alembic_map.py)."""
     os.environ.setdefault(BATCH_SIZE_VARIABLE, str(EVENT_BATCH_SIZE))
+    keep_migration_maps()
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("data/dagster_home").absolute())))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
