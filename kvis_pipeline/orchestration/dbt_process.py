@@ -6,11 +6,13 @@ has a standby dbt process (dbt_standby.py), the command hands its work to it, an
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kvis_pipeline.core.process_gc import run_and_exit
 from kvis_pipeline.orchestration.dbt_standby import STANDBY_FLAG, hand_over, serve_once
-from kvis_pipeline.orchestration.early_parse import EarlyParse, early_parse
-from kvis_pipeline.orchestration.kept_parse import parse_kept_across_warehouses
+
+if TYPE_CHECKING:  # the parses are imported where used: a command that hands its work over needs neither
+    from kvis_pipeline.orchestration.early_parse import EarlyParse
 
 # What a build imports beyond dbt's command line: the DuckDB adapter, the build task, the agate helper that reads
 # results, and the suppression rule the Python model int_suppression_pattern runs (with pandas). A standby imports
@@ -35,11 +37,12 @@ def dbt_command_line() -> int | None:
 
 
 def dbt_runner(
-    parsed: EarlyParse | None = None, on_command: Callable[[], object] = lambda: None
+    parsed: "EarlyParse | None" = None, on_command: Callable[[], object] = lambda: None
 ) -> Callable[[list[str]], int | None]:
     from dbt.cli.main import cli  # after the collector is set: importing dbt makes most of those objects
 
     from kvis_pipeline.orchestration.dbt_log_levels import drop_events_below_level
+    from kvis_pipeline.orchestration.kept_parse import parse_kept_across_warehouses
 
     drop_events_below_level()
 
@@ -61,6 +64,7 @@ def standby(listening: str, parent_alive: str) -> int:
 
 def prepared_dbt_runner() -> Callable[[list[str]], int | None]:
     from kvis_pipeline.orchestration.dbt_log_levels import drop_events_below_level
+    from kvis_pipeline.orchestration.early_parse import early_parse
     from kvis_pipeline.orchestration.macro_warmup import start_warming_up
 
     drop_events_below_level()
