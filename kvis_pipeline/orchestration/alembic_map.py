@@ -2,7 +2,7 @@
 
 Each time Dagster checks or stamps the revision of one of its SQLite databases (the runs, the event log's index
 and each run's own, the schedules), alembic makes a new ScriptDirectory and loads every migration script again to
-map them: nine times in a `kvis run` on a new site (docs/performance.md, "Fewer lines"). Dagster keeps one alembic
+map them: nine times in a `kvis run` on a new site (docs/performance.md, "The early morning"). Dagster keeps one alembic
 Config per kind of storage (`get_alembic_config` is cached); the ScriptDirectory made from that same object is now
 kept too. What Dagster changes on its Config between calls, the connection in `attributes`, is not read by
 ScriptDirectory; the migrations run (env.py) still get the Config of each call.
