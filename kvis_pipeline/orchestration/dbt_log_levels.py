@@ -2,9 +2,9 @@
 
 dbt-common's loggers turn every event into a line (JSON for dagster-dbt, with every value of the environment
 scrubbed from it) and only then hand the line to a Python logger, whose level drops it. A build at the default
-level `info` fires some 2,200 events, of which about 160 are written: the rest cost dbt's process about a tenth of a
-build (docs/performance.md, "The early morning"). Each logger's filter now also asks its Python logger first. The lines
-written are the same, in the same order; a logger at `debug` (`--debug`, `--log-level debug`) still writes all.
+level `info` fires some 2,200 events, of which about 160 are written (what the rest cost: docs/performance.md, "The
+early morning"). Each logger's filter now also asks its Python logger first. The lines written are the same, in the
+same order; a logger at `debug` (`--debug`, `--log-level debug`) still writes all.
 
 Written by hand because dbt has no switch for it: the level is applied only inside `_Logger.write_line`
 (tests/unit/test_dbt_log_levels.py holds the members this mirrors to the dbt-common release they were read in).

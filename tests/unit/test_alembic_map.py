@@ -55,7 +55,6 @@ def _stamped_revisions(home) -> dict[str, str]:
 def test_a_run_on_a_new_site_maps_once_per_storage_and_stamps_every_database(kept, maps_built, tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     if not kept:
-        monkeypatch.setattr(alembic_map, "keep_migration_maps", lambda: None)
         monkeypatch.setattr("kvis_pipeline.orchestration.runner.keep_migration_maps", lambda: None)
     with dagster_instance() as instance:
         assert dg.materialize([answers], instance=instance).success
