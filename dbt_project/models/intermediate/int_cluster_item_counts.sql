@@ -1,5 +1,7 @@
 -- Per wave, roster cluster and item: respondents' valid, "Ved ikke" and positive answers; zero where there are none,
 -- so every item has a row for every cluster.
+-- A table: int_suppression_pattern and int_item_statistics read it; as a view each would count the answers again.
+{{ config(materialized='table') }}
 with answer_counts as (
     select
         wave,
