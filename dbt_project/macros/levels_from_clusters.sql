@@ -1,7 +1,7 @@
 {# A relation's cluster rows as they are, with their sums per specialty and for the nation; `level` says which.
    UNION ALL instead of GROUPING SETS: the cluster rows need no grouping, and at 10^6 respondents DuckDB's grouping
    sets over the 14 million cluster rows of the distribution were several times slower (docs/performance.md).
-   The relation is materialised once for the three branches (it is a view over the answers).
+   The relation is materialised once for the three branches (int_cluster_code_counts is a view over the answers).
    keys: the columns a row is per, besides the unit; aggregates: column -> sum, any_value or bool_or. #}
 {% macro levels_from_clusters(relation, keys, aggregates) -%}
     {%- set key_list = keys | join(', ') -%}
